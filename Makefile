@@ -1,0 +1,29 @@
+# crm_order_unified: the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help setup run test bench import lint i18n docker-check
+
+help: ## List the targets
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+setup: ## Install everything needed (Debian packages as root, venv, PostgreSQL); fast when done
+	@bash scripts/setup.sh
+
+run: ## Set up, then start Odoo with the addon and demo data on http://localhost:8069 (admin/admin)
+	@bash scripts/run.sh
+
+test: ## Run all tests (pytest-odoo + UI tours) on a throwaway database
+	@bash scripts/test.sh
+
+bench: ## Benchmark on generated data; prints JSON (BENCH_ARGS="--customers 100000 --lines 1000000 --reuse")
+	@bash scripts/bench.sh $(BENCH_ARGS)
+
+import: ## Import historical order lines: make import FILE=path.csv [IMPORT_ARGS="--preset online_retail --dry-run"]
+	@bash scripts/import.sh "$(FILE)" $(IMPORT_ARGS)
+
+i18n: ## Export the .pot and report terms missing from i18n/ja.po
+	@bash scripts/i18n.sh
+
+docker-check: ## Validate docker-compose.yml without a Docker engine
+	@docker compose config -q 2>/dev/null || docker-compose config -q

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Shared settings for the project's scripts. Sourced, never run.
+set -euo pipefail
+PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${VENV:-$PROJECT_DIR/.venv}"
+PY="$VENV/bin/python"
+ADDONS_DIR="$PROJECT_DIR/addons"
+STATE_DIR="$PROJECT_DIR/.state"
+DB_NAME="${DB_NAME:-crm_order_unified}"
+ODOO_BRANCH="18.0"
+ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}"
+mkdir -p "$STATE_DIR"
+
+die() { echo "error: $*" >&2; exit 1; }
+info() { echo "==> $*" >&2; }
+
+find_odoo_src() {
+    local c
+    for c in "${ODOO_SRC:-}" /opt/odoo/18.0 "$PROJECT_DIR/.odoo-src"; do
+        if [ -n "$c" ] && [ -f "$c/odoo-bin" ] && [ -d "$c/odoo/addons" ]; then
+            ODOO_SRC="$(cd "$c" && pwd)"; export ODOO_SRC; return 0
+        fi
+    done
+    info "Odoo 18.0 source not found; trying a shallow clone of the official 18.0 branch"
+    if timeout 600 git clone --depth 1 --branch "$ODOO_BRANCH" "$ODOO_GIT_URL" "$PROJECT_DIR/.odoo-src" >/dev/null 2>&1; then
+        ODOO_SRC="$PROJECT_DIR/.odoo-src"; export ODOO_SRC; return 0
+    fi
+    rm -rf "$PROJECT_DIR/.odoo-src"
+    die "Odoo 18.0 Community source not found and it cannot be cloned here: put it at /opt/odoo/18.0 or set ODOO_SRC=/path/to/odoo (the folder with odoo-bin)."
+}
+
+# PostgreSQL connection: PGHOST/PGPORT/PGUSER/PGPASSWORD point at another server;
+# by default the machine's local cluster, started if it is down.
+pg_is_local() { [ -z "${PGHOST:-}" ] || [ "${PGHOST}" = "localhost" ] || [ "${PGHOST}" = "127.0.0.1" ] || [ "${PGHOST#/}" != "$PGHOST" ]; }
+
+ensure_postgres() {
+    export PGUSER="${PGUSER:-odoo}" PGPASSWORD="${PGPASSWORD:-odoo}"
+    if [ -z "${PGHOST:-}" ]; then export PGHOST=localhost; fi
+    export PGPORT="${PGPORT:-5432}"
+    if pg_is_local && command -v pg_lsclusters >/dev/null 2>&1; then
+        local line ver name status
+        line="$(pg_lsclusters --no-header 2>/dev/null | awk -v p="$PGPORT" '$3==p' | head -1)"
+        if [ -n "$line" ]; then
+            read -r ver name _ status _ <<<"$line"
+            if [ "$status" != "online" ]; then
+                info "starting PostgreSQL $ver/$name"
+                pg_ctlcluster "$ver" "$name" start >/dev/null 2>&1 \
+                    || die "PostgreSQL $ver/$name cannot start: see /var/log/postgresql/postgresql-$ver-$name.log (or set PGHOST to a running server)."
+            fi
+            local n
+            for n in $(seq 1 60); do
+                pg_isready -q -h "$PGHOST" -p "$PGPORT" && break
+                sleep 0.5
+            done
+            if [ "$(id -u)" = 0 ]; then
+                local psql_pg=(runuser -u postgres -- env -u PGUSER -u PGPASSWORD -u PGHOST -u PGDATABASE psql -p "$PGPORT" -d postgres)
+                "${psql_pg[@]}" -tAc "SELECT 1 FROM pg_roles WHERE rolname='$PGUSER'" 2>/dev/null | grep -q 1 \
+                    || "${psql_pg[@]}" -qc "CREATE ROLE \"$PGUSER\" LOGIN SUPERUSER PASSWORD '$PGPASSWORD'" >/dev/null \
+                    || die "cannot create the PostgreSQL role $PGUSER"
+            fi
+        fi
+    fi
+    local i
+    for i in $(seq 1 20); do
+        if "$PY" - <<PYEOF 2>/dev/null
+import psycopg2, os
+psycopg2.connect(dbname="postgres", connect_timeout=3).close()
+PYEOF
+        then return 0; fi
+        sleep 0.5
+    done
+    die "cannot connect to PostgreSQL at ${PGHOST}:${PGPORT} as ${PGUSER}: check PGHOST/PGPORT/PGUSER/PGPASSWORD, or unset PGHOST to use the local server."
+}
+
+odoo_args() {
+    echo --addons-path="$ODOO_SRC/addons,$ADDONS_DIR" \
+        --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" --db_password="$PGPASSWORD"
+}
+
+db_exists() {
+    "$PY" - "$1" <<'PYEOF'
+import sys, psycopg2
+c = psycopg2.connect(dbname="postgres"); cr = c.cursor()
+cr.execute("SELECT 1 FROM pg_database WHERE datname=%s", (sys.argv[1],))
+sys.exit(0 if cr.fetchone() else 1)
+PYEOF
+}
+
+drop_db() {
+    "$PY" - "$1" <<'PYEOF'
+import sys, psycopg2
+c = psycopg2.connect(dbname="postgres"); c.autocommit = True; cr = c.cursor()
+cr.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname=%s AND pid<>pg_backend_pid()", (sys.argv[1],))
+cr.execute('DROP DATABASE IF EXISTS "%s"' % sys.argv[1].replace('"', ''))
+PYEOF
+}

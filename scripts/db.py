@@ -1,0 +1,109 @@
+"""Database helpers for the project's scripts: create a test database from a
+cached template that already has the addon's dependencies installed.
+
+Usage: python scripts/db.py template   -> prints the template database name
+       python scripts/db.py clone NAME -> creates NAME from the template
+       python scripts/db.py drop NAME
+"""
+import hashlib
+import os
+import subprocess
+import sys
+
+import psycopg2
+
+PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MANIFEST = os.path.join(PROJECT_DIR, "addons", "crm_order_unified", "__manifest__.py")
+
+
+def _conn():
+    conn = psycopg2.connect(dbname="postgres")
+    conn.autocommit = True
+    return conn
+
+
+def _exists(cr, name):
+    cr.execute("SELECT 1 FROM pg_database WHERE datname=%s", (name,))
+    return bool(cr.fetchone())
+
+
+def drop(name):
+    conn = _conn()
+    with conn.cursor() as cr:
+        cr.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname=%s AND pid<>pg_backend_pid()",
+            (name,),
+        )
+        cr.execute('DROP DATABASE IF EXISTS "{}"'.format(name.replace('"', "")))
+
+
+def _depends():
+    import ast
+
+    with open(MANIFEST) as f:
+        return sorted(ast.literal_eval(f.read())["depends"])
+
+
+def template_name():
+    odoo_src = os.environ["ODOO_SRC"]
+    rev = subprocess.run(
+        ["git", "-C", odoo_src, "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip() or os.path.getmtime(os.path.join(odoo_src, "odoo", "release.py"))
+    key = hashlib.sha1(f"{rev}|{','.join(_depends())}|demo".encode()).hexdigest()[:10]
+    return f"cou_tmpl_{key}"
+
+
+def template():
+    """Make sure the dependency template exists; print its name."""
+    name = template_name()
+    conn = _conn()
+    with conn.cursor() as cr:
+        if _exists(cr, name):
+            print(name)
+            return
+    building = name + "_building"
+    drop(building)
+    cmd = [
+        os.path.join(os.environ["VENV"], "bin", "python"),
+        os.path.join(os.environ["ODOO_SRC"], "odoo-bin"),
+        *os.environ["ODOO_ARGS"].split(),
+        "-d", building, "-i", ",".join(_depends()),
+        "--stop-after-init", "--log-level=warn", "--max-cron-threads=0",
+    ]
+    print("==> building the dependency template database (once, a few minutes)", file=sys.stderr)
+    res = subprocess.run(cmd, stdout=sys.stderr)
+    if res.returncode:
+        drop(building)
+        sys.exit("error: installing the dependencies into the template database failed")
+    conn = _conn()
+    with conn.cursor() as cr:
+        cr.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+    print(name)
+
+
+def clone(target):
+    name = template_name()
+    drop(target)
+    conn = _conn()
+    with conn.cursor() as cr:
+        cr.execute(f'CREATE DATABASE "{target}" TEMPLATE "{name}"')
+    # the filestore is copied too so attachments of the template stay readable
+    data_dir = os.path.expanduser("~/.local/share/Odoo/filestore")
+    src, dst = os.path.join(data_dir, name), os.path.join(data_dir, target)
+    if os.path.isdir(src):
+        subprocess.run(["rm", "-rf", dst])
+        subprocess.run(["cp", "-a", src, dst], check=True)
+
+
+if __name__ == "__main__":
+    action = sys.argv[1]
+    if action == "template":
+        template()
+    elif action == "clone":
+        clone(sys.argv[2])
+    elif action == "drop":
+        drop(sys.argv[2])
+        subprocess.run(["rm", "-rf", os.path.expanduser(f"~/.local/share/Odoo/filestore/{sys.argv[2]}")])
+    else:
+        sys.exit(__doc__)

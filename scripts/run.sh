@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Sets everything up, then runs Odoo with crm_order_unified and its demo data
+# on http://localhost:${HTTP_PORT:-8069} (admin / admin), database $DB_NAME:
+# created on the first run, upgraded on later runs.
+source "$(dirname "$0")/common.sh"
+HTTP_PORT="${HTTP_PORT:-8069}"
+
+exec 8>"$STATE_DIR/run.lock"
+if ! flock -n 8; then
+    die "Odoo is already running from this project (make run in another terminal): stop it with Ctrl+C there first."
+fi
+if "${PYTHON:-python3}" -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $HTTP_PORT)) != 0)"; then
+    die "port $HTTP_PORT is already in use: stop what listens there or run HTTP_PORT=8070 make run."
+fi
+
+bash "$PROJECT_DIR/scripts/setup.sh"
+ODOO_SRC="$(cat "$STATE_DIR/odoo_src")"; export ODOO_SRC VENV
+ensure_postgres
+ODOO_ARGS="$(odoo_args)"; export ODOO_ARGS
+ODOO_BIN=("$PY" "$ODOO_SRC/odoo-bin")
+
+if db_exists "$DB_NAME"; then
+    info "upgrading crm_order_unified on database $DB_NAME"
+    "${ODOO_BIN[@]}" $ODOO_ARGS -d "$DB_NAME" -u crm_order_unified --stop-after-init \
+        --max-cron-threads=0 --log-level=warn || die "upgrading the addon on $DB_NAME failed (see above)."
+else
+    info "creating database $DB_NAME with the addon and demo data (first run: a few minutes)"
+    trap 'drop_db "$DB_NAME" >/dev/null 2>&1 || true' EXIT
+    # demo data on, admin/admin: Odoo's defaults for a new demo database
+    if ! "${ODOO_BIN[@]}" $ODOO_ARGS -d "$DB_NAME" -i crm_order_unified --stop-after-init \
+            --max-cron-threads=0 --log-level=warn; then
+        die "creating $DB_NAME failed (see above); nothing was left behind: fix the cause and run make run again."
+    fi
+    trap - EXIT
+fi
+
+info "Odoo is starting on http://localhost:$HTTP_PORT (login admin / admin); Ctrl+C stops it"
+exec "${ODOO_BIN[@]}" $ODOO_ARGS -d "$DB_NAME" --db-filter="^${DB_NAME}\$" --http-port="$HTTP_PORT" ${ODOO_RUN_ARGS:-}
