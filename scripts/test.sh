@@ -85,6 +85,7 @@ fi
 
 info "running tests with pytest-odoo"
 cd "$ADDONS_DIR"
+export PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}"
 "$VENV/bin/pytest" -p no:cacheprovider --odoo-config="$CONF" --odoo-database="$DB" \
     --ignore-glob='*/tests/test_ui*.py' ${PYTEST_ARGS:-} crm_order_unified/tests
 prc=$?

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Exports i18n/crm_order_unified.pot from a database with the addon (and its
+# demo data) and updates i18n/ja.po; lists the terms still lacking Japanese.
+# Extra Japanese texts can be given as JSON files: make i18n JA_JSON="a.json b.json".
+source "$(dirname "$0")/common.sh"
+bash "$PROJECT_DIR/scripts/setup.sh"
+ODOO_SRC="$(cat "$STATE_DIR/odoo_src")"; export ODOO_SRC VENV
+ensure_postgres
+ODOO_ARGS="$(odoo_args)"; export ODOO_ARGS
+DB="${I18N_DB:-cou_i18n}"
+if db_exists "$DB"; then FLAG=(-u crm_order_unified); else
+    exec 9>"$STATE_DIR/template.lock"; flock 9
+    "$PY" "$PROJECT_DIR/scripts/db.py" template >/dev/null
+    flock -u 9
+    "$PY" "$PROJECT_DIR/scripts/db.py" clone "$DB"; FLAG=(-i crm_order_unified)
+fi
+"$PY" "$ODOO_SRC/odoo-bin" $ODOO_ARGS -d "$DB" "${FLAG[@]}" --stop-after-init --max-cron-threads=0 \
+    --log-level=warn || die "installing the addon on $DB failed"
+CONF="$STATE_DIR/odoo-i18n.conf"
+printf '[options]\naddons_path = %s\ndb_host = %s\ndb_port = %s\ndb_user = %s\ndb_password = %s\n' \
+    "$ODOO_SRC/addons,$ADDONS_DIR" "$PGHOST" "$PGPORT" "$PGUSER" "$PGPASSWORD" >"$CONF"
+PYTHONPATH="$ODOO_SRC" "$PY" "$PROJECT_DIR/tools/i18n_sync.py" "$CONF" "$DB" ${JA_JSON:-}
