@@ -94,3 +94,14 @@ cr.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname
 cr.execute('DROP DATABASE IF EXISTS "%s"' % sys.argv[1].replace('"', ''))
 PYEOF
 }
+
+# prints the state of crm_order_unified in database $1 (empty when absent)
+addon_state() {
+    "$PY" - "$1" <<'PYEOF' 2>/dev/null || true
+import sys, psycopg2
+c = psycopg2.connect(dbname=sys.argv[1]); cr = c.cursor()
+cr.execute("SELECT state FROM ir_module_module WHERE name='crm_order_unified'")
+row = cr.fetchone()
+print(row[0] if row else "")
+PYEOF
+}

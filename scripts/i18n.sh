@@ -8,7 +8,9 @@ ODOO_SRC="$(cat "$STATE_DIR/odoo_src")"; export ODOO_SRC VENV
 ensure_postgres
 ODOO_ARGS="$(odoo_args)"; export ODOO_ARGS
 DB="${I18N_DB:-cou_i18n}"
-if db_exists "$DB"; then FLAG=(-u crm_order_unified); else
+if db_exists "$DB"; then
+    if [ "$(addon_state "$DB")" = installed ]; then FLAG=(-u crm_order_unified); else FLAG=(-i crm_order_unified); fi
+else
     exec 9>"$STATE_DIR/template.lock"; flock 9
     "$PY" "$PROJECT_DIR/scripts/db.py" template >/dev/null
     flock -u 9

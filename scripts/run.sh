@@ -19,6 +19,9 @@ ensure_postgres
 ODOO_ARGS="$(odoo_args)"; export ODOO_ARGS
 ODOO_BIN=("$PY" "$ODOO_SRC/odoo-bin")
 
+if db_exists "$DB_NAME" && [ "$(addon_state "$DB_NAME")" != installed ]; then
+    die "database $DB_NAME exists but crm_order_unified is not installed in it: drop it (dropdb $DB_NAME) or set DB_NAME to another name."
+fi
 if db_exists "$DB_NAME"; then
     info "upgrading crm_order_unified on database $DB_NAME"
     "${ODOO_BIN[@]}" $ODOO_ARGS -d "$DB_NAME" -u crm_order_unified --stop-after-init \

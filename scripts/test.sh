@@ -26,8 +26,13 @@ fi
 status=0
 if [ -n "${TEST_DB:-}" ] && db_exists "$TEST_DB"; then
     DB="$TEST_DB"
-    info "upgrading crm_order_unified on the existing database $DB"
-    INSTALL_FLAG=(-u crm_order_unified)
+    if [ "$(addon_state "$DB")" = installed ]; then
+        info "upgrading crm_order_unified on the existing database $DB"
+        INSTALL_FLAG=(-u crm_order_unified)
+    else
+        info "installing crm_order_unified on the existing database $DB"
+        INSTALL_FLAG=(-i crm_order_unified)
+    fi
 else
     DB="${TEST_DB:-cou_test_$$}"
     exec 9>"$STATE_DIR/template.lock"; flock 9
