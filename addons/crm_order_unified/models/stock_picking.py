@@ -1,0 +1,113 @@
+from odoo import api, fields, models
+
+
+class StockPicking(models.Model):
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "cou.customer.context.mixin"]
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    cou_invoice_count = fields.Integer(
+        string="Invoices",
+        compute="_compute_cou_invoice_count",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("sale_id.invoice_ids")
+    def _compute_cou_invoice_count(self):
+        for picking in self:
+            picking.cou_invoice_count = len(picking.sale_id.invoice_ids)
+
+    # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        pickings = super().create(vals_list)
+        pickings._cou_refresh_delivery_figures()
+        return pickings
+
+    def write(self, vals):
+        if not {"partner_id", "picking_type_id", "company_id", "state"} & set(vals):
+            return super().write(vals)
+        partners = self._cou_outgoing().partner_id
+        res = super().write(vals)
+        (partners | self._cou_outgoing().partner_id)._cou_refresh_customer_360(["deliveries"])
+        return res
+
+    def unlink(self):
+        partners = self._cou_outgoing().partner_id
+        res = super().unlink()
+        partners._cou_refresh_customer_360(["deliveries"])
+        return res
+
+    # ------------------------------------------------------------
+    # ACTION METHODS
+    # ------------------------------------------------------------
+
+    def action_cou_view_sale_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.sale_id.id,
+            "views": [(False, "form")],
+        }
+
+    def action_cou_view_invoices(self):
+        self.ensure_one()
+        return self.sale_id.action_view_invoice()
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _cou_outgoing(self):
+        return self.filtered(lambda p: p.partner_id and p.picking_type_code == "outgoing")
+
+    def _cou_refresh_delivery_figures(self):
+        """Refresh the open-delivery count of the customers of these transfers."""
+        self._cou_outgoing().partner_id._cou_refresh_customer_360(["deliveries"])
+
+    # ------------------------------------------------------------
+    # [complaint] complaints about the delivery (owned by the complaint
+    # feature; logic in cou.complaint)
+    # ------------------------------------------------------------
+
+    cou_complaint_ids = fields.One2many(
+        comodel_name="cou.complaint",
+        inverse_name="picking_id",
+        string="Complaints",
+        groups="crm_order_unified.group_cou_complaint_user",
+    )
+    cou_complaint_count = fields.Integer(
+        string="Complaints",
+        compute="_compute_cou_complaint_counts",
+        groups="crm_order_unified.group_cou_complaint_user",
+    )
+    cou_open_complaint_count = fields.Integer(
+        string="Open Complaints",
+        compute="_compute_cou_complaint_counts",
+        groups="crm_order_unified.group_cou_complaint_user",
+    )
+
+    def _compute_cou_complaint_counts(self):
+        counts = self.env["cou.complaint"]._get_counts_by("picking_id", self)
+        for picking in self:
+            picking.cou_complaint_count, picking.cou_open_complaint_count = counts.get(picking.id, (0, 0))
+
+    def action_cou_view_complaints(self):
+        self.ensure_one()
+        return self.env["cou.complaint"]._get_action_for(
+            [("picking_id", "=", self.id)], {"default_picking_id": self.id}
+        )
+
+    def action_cou_file_complaint(self):
+        self.ensure_one()
+        return self.env["cou.complaint"]._get_file_action({"default_picking_id": self.id})
