@@ -1,0 +1,832 @@
+# [timeline] Customer timeline: one stream of events per commercial partner.
+import html
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import MissingError, UserError
+from odoo.tools import SQL, create_index
+
+# Fixed column list of every timeline source, in the order of the SQL view.
+# column name -> SQL type; every source yields exactly these columns (missing
+# ones are NULL). See `_get_timeline_sources()` for the contract.
+TIMELINE_COLUMNS = {
+    "row": "integer",
+    "date": "timestamp without time zone",
+    "event_type": "varchar",
+    "category": "varchar",
+    "name": "varchar",
+    "summary": "text",
+    "amount": "numeric",
+    "currency_id": "integer",
+    "user_id": "integer",
+    "company_id": "integer",
+    "partner_id": "integer",
+    "contact_id": "integer",
+    "res_model": "varchar",
+    "res_id": "integer",
+    "is_internal": "boolean",
+}
+# Event ids are `row * TIMELINE_CODE_SPAN + code`: unique over all sources as
+# long as each source has its own code and `row` is unique within a source.
+TIMELINE_CODE_SPAN = 64
+TIMELINE_PAGE_MAX = 200
+
+# Message kinds that are events (tracking notifications are not: the
+# document events already tell the state changes).
+_MESSAGE_TYPES = ("email", "email_outgoing", "comment")
+_TAG_RE = re.compile(r"<[^>]*>")
+_SPACE_RE = re.compile(r"\s+")
+
+
+class CouTimelineEvent(models.Model):
+    _name = "cou.timeline.event"
+    _description = "Customer Timeline Event"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "name"
+    # Fields flushed before the view is queried (merged by inheriting classes:
+    # add the fields your sources read).
+    _depends = {
+        "sale.order": [
+            "name", "state", "date_order", "create_date", "write_date", "amount_total",
+            "currency_id", "user_id", "company_id", "partner_id", "client_order_ref",
+        ],
+        "stock.picking": [
+            "name", "state", "scheduled_date", "date_done", "partner_id", "company_id",
+            "user_id", "picking_type_id", "return_id", "origin",
+        ],
+        "account.move": [
+            "name", "state", "move_type", "invoice_date", "invoice_date_due", "payment_state",
+            "amount_total", "amount_residual", "currency_id", "invoice_user_id", "company_id",
+            "partner_id", "ref", "write_date",
+        ],
+        "account.move.line": ["move_id"],
+        "account.partial.reconcile": ["debit_move_id", "max_date"],
+        "account.payment": [
+            "name", "state", "date", "amount", "currency_id", "company_id", "partner_id",
+            "payment_type", "partner_type", "memo", "create_uid",
+        ],
+        "mail.message": [
+            "model", "res_id", "date", "subject", "body", "message_type", "subtype_id",
+            "is_internal", "mail_activity_type_id", "create_uid",
+        ],
+        "mail.message.subtype": ["internal"],
+        "res.partner": ["commercial_partner_id", "company_id"],
+        "stock.picking.type": ["code"],
+    }
+
+    # === FIELDS ===#
+
+    date = fields.Datetime(string="Date", readonly=True)
+    event_type = fields.Selection(
+        selection=[
+            ("sale_quotation", "Quotation"),
+            ("sale_confirmed", "Order confirmed"),
+            ("sale_cancelled", "Order cancelled"),
+            ("delivery_scheduled", "Delivery scheduled"),
+            ("delivery_late", "Delivery late"),
+            ("delivery_done", "Delivered"),
+            ("delivery_return", "Return"),
+            ("invoice_posted", "Invoice posted"),
+            ("invoice_refund", "Credit note"),
+            ("invoice_partial", "Invoice partially paid"),
+            ("invoice_paid", "Invoice paid"),
+            ("invoice_overdue", "Invoice overdue"),
+            ("payment", "Payment received"),
+            ("email", "Email"),
+            ("note", "Note"),
+            ("activity", "Activity done"),
+        ],
+        string="Event Type",
+        readonly=True,
+    )
+    category = fields.Selection(
+        selection=[
+            ("sale", "Sales"),
+            ("delivery", "Deliveries"),
+            ("invoice", "Invoices"),
+            ("payment", "Payments"),
+            ("message", "Messages"),
+            ("activity", "Activities"),
+        ],
+        string="Category",
+        readonly=True,
+    )
+    name = fields.Char(string="Reference", readonly=True)
+    summary = fields.Text(string="Summary", readonly=True)
+    amount = fields.Monetary(string="Amount", readonly=True, currency_field="currency_id")
+    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    user_id = fields.Many2one("res.users", string="User", readonly=True)
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        readonly=True,
+        help="Commercial entity of the contact or address on the source document.",
+    )
+    contact_id = fields.Many2one("res.partner", string="Contact", readonly=True)
+    res_model = fields.Char(string="Source Model", readonly=True)
+    res_id = fields.Many2oneReference(string="Source ID", model_field="res_model", readonly=True)
+    is_internal = fields.Boolean(
+        string="Internal",
+        readonly=True,
+        help="Internal notes and messages: never shown to portal users.",
+    )
+
+    # === COMPUTE METHODS ===#
+
+    @api.depends("event_type", "name")
+    def _compute_display_name(self):
+        labels = dict(self._fields["event_type"]._description_selection(self.env))
+        for event in self:
+            event.display_name = " ".join(filter(None, [labels.get(event.event_type), event.name]))
+
+    # === CRUD METHODS ===#
+
+    def init(self):
+        # The timeline reads its sources per customer: documents by partner
+        # (sale_order, stock_picking and account_move already index partner_id)
+        # and messages by (model, res_id) (indexed by mail). Payments lack it.
+        create_index(
+            self.env.cr,
+            "cou_account_payment_partner_id_date_idx",
+            "account_payment",
+            ["partner_id", "date"],
+            where="partner_id IS NOT NULL",
+        )
+
+    @property
+    def _table_query(self):
+        sources = self._get_timeline_sources()
+        codes = [source["code"] for source in sources]
+        if len(codes) != len(set(codes)) or not all(0 < code < TIMELINE_CODE_SPAN for code in codes):
+            raise UserError(self.env._("Timeline sources need distinct codes between 1 and 63."))
+        return SQL(" UNION ALL ").join(self._timeline_source_sql(source) for source in sources)
+
+    def _search(self, domain, offset=0, limit=None, order=None):
+        query = super()._search(domain, offset=offset, limit=limit, order=order)
+        ids = self._timeline_ids_from_domain(domain)
+        if ids:
+            # `id` is computed in the view: also filter on its parts, which
+            # PostgreSQL pushes into each source (primary key lookups, and
+            # sources whose code does not match are skipped).
+            rows = tuple({event_id // TIMELINE_CODE_SPAN for event_id in ids})
+            codes = tuple({event_id % TIMELINE_CODE_SPAN for event_id in ids})
+            query.add_where(SQL(
+                "%s IN %s AND %s IN %s",
+                SQL.identifier(self._table, "row"), rows,
+                SQL.identifier(self._table, "source_code"), codes,
+            ))
+        return query
+
+    @api.model
+    def _timeline_ids_from_domain(self, domain):
+        """Return the ids selected by a domain that is only ``[("id", "in", ids)]``
+        (what ``fetch()`` and ``browse().read()`` search), else None."""
+        if not domain or len(domain) != 1 or not isinstance(domain[0], (list, tuple)) or len(domain[0]) != 3:
+            return None
+        field_name, operator, value = domain[0]
+        if field_name != "id" or operator not in ("in", "="):
+            return None
+        values = [value] if operator == "=" else value
+        if not isinstance(values, (list, tuple, set)):
+            return None
+        ids = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+        return ids if ids and len(ids) == len(values) else None
+
+    # === BUSINESS METHODS: sources (extension point) ===#
+
+    def _get_timeline_sources(self):
+        """Return the sources of the timeline, a list of dicts.
+
+        The timeline is a SQL view: the ``UNION ALL`` of one ``SELECT`` per
+        source, built from these dicts. Nothing is copied, so the timeline is
+        always what the source documents say.
+
+        Keys of a source dict:
+
+        ``code`` (int, 1-63)
+            Unique per source; the event id is ``row * 64 + code``.
+            Codes 1-29 belong to the timeline itself, 30-39 to complaints,
+            40-49 to segments and campaigns, 50-63 to other addons.
+        ``model`` (str)
+            The model whose read access decides who sees the events: its
+            access rights and record rules (of the current user and allowed
+            companies) are applied on its table, which must appear in
+            ``from`` under its own table name (``sale_order``, not an alias).
+        ``from`` (SQL)
+            The FROM clause, without the FROM keyword.
+        ``where`` (SQL, optional)
+            The WHERE condition, without the WHERE keyword.
+        ``columns`` (dict of column name -> SQL or Python value)
+            ``row`` (int, required): unique within the source (usually the
+            id of the row the event comes from);
+            ``date`` (UTC timestamp, required); ``event_type`` (required, a
+            key of the ``event_type`` selection: extend it with
+            ``selection_add``); ``category`` (required, same for
+            ``category``); ``partner_id`` (required: the commercial partner,
+            read from ``res_partner.commercial_partner_id`` at query time so
+            that moving a contact shows at once); ``res_model``/``res_id``
+            (required: the document the event opens);
+            ``name`` (reference or subject), ``summary`` (plain text),
+            ``amount``, ``currency_id``, ``user_id``, ``company_id``,
+            ``contact_id``, ``is_internal`` (true hides the event from portal
+            users): optional, NULL (false for ``is_internal``) when missing.
+
+        Example, in the complaints feature (its own file)::
+
+            class CouTimelineEvent(models.Model):
+                _inherit = "cou.timeline.event"
+                _depends = {"cou.complaint": ["name", "create_date", "partner_id"]}
+
+                event_type = fields.Selection(
+                    selection_add=[("complaint", "Complaint")],
+                    ondelete={"complaint": "cascade"},
+                )
+                category = fields.Selection(
+                    selection_add=[("complaint", "Complaints")],
+                    ondelete={"complaint": "cascade"},
+                )
+
+                def _get_timeline_sources(self):
+                    return super()._get_timeline_sources() + [{
+                        "code": 30,
+                        "model": "cou.complaint",
+                        "from": SQL(
+                            "cou_complaint JOIN res_partner AS cou_contact"
+                            " ON cou_contact.id = cou_complaint.partner_id"
+                        ),
+                        "columns": {
+                            "row": SQL("cou_complaint.id"),
+                            "date": SQL("cou_complaint.create_date"),
+                            "event_type": "complaint",
+                            "category": "complaint",
+                            "name": SQL("cou_complaint.name"),
+                            "company_id": SQL("cou_complaint.company_id"),
+                            "partner_id": SQL("cou_contact.commercial_partner_id"),
+                            "contact_id": SQL("cou_complaint.partner_id"),
+                            "res_model": "cou.complaint",
+                            "res_id": SQL("cou_complaint.id"),
+                        },
+                    }]
+
+        Speed: the timeline of one customer filters on ``partner_id`` and
+        orders by ``date``; make sure the join from ``res_partner`` to your
+        table is indexed (e.g. ``index=True`` on its partner field).
+        """
+        return [
+            *self._get_timeline_sale_sources(),
+            *self._get_timeline_picking_sources(),
+            *self._get_timeline_invoice_sources(),
+            *self._get_timeline_message_sources(),
+        ]
+
+    def _get_timeline_sale_sources(self):
+        contact = SQL("res_partner AS cou_contact ON cou_contact.id = sale_order.partner_id")
+        common = {
+            "name": SQL("sale_order.name"),
+            "summary": SQL("sale_order.client_order_ref"),
+            "amount": SQL("sale_order.amount_total"),
+            "currency_id": SQL("sale_order.currency_id"),
+            "user_id": SQL("sale_order.user_id"),
+            "company_id": SQL("sale_order.company_id"),
+            "partner_id": SQL("cou_contact.commercial_partner_id"),
+            "contact_id": SQL("sale_order.partner_id"),
+            "res_model": "sale.order",
+            "res_id": SQL("sale_order.id"),
+            "row": SQL("sale_order.id"),
+            "category": "sale",
+        }
+        return [
+            {
+                "code": 1,
+                "model": "sale.order",
+                "from": SQL("sale_order JOIN %s", contact),
+                "columns": {
+                    **common,
+                    "date": SQL("LEAST(sale_order.create_date, sale_order.date_order)"),
+                    "event_type": "sale_quotation",
+                },
+            },
+            {
+                "code": 2,
+                "model": "sale.order",
+                "from": SQL("sale_order JOIN %s", contact),
+                "where": SQL("sale_order.state = 'sale'"),
+                "columns": {**common, "date": SQL("sale_order.date_order"), "event_type": "sale_confirmed"},
+            },
+            {
+                "code": 3,
+                "model": "sale.order",
+                "from": SQL("sale_order JOIN %s", contact),
+                "where": SQL("sale_order.state = 'cancel'"),
+                "columns": {**common, "date": SQL("sale_order.write_date"), "event_type": "sale_cancelled"},
+            },
+        ]
+
+    def _get_timeline_picking_sources(self):
+        from_ = SQL(
+            "stock_picking"
+            " JOIN stock_picking_type AS cou_picking_type ON cou_picking_type.id = stock_picking.picking_type_id"
+            " JOIN res_partner AS cou_contact ON cou_contact.id = stock_picking.partner_id"
+        )
+        common = {
+            "name": SQL("stock_picking.name"),
+            "summary": SQL("stock_picking.origin"),
+            "user_id": SQL("stock_picking.user_id"),
+            "company_id": SQL("stock_picking.company_id"),
+            "partner_id": SQL("cou_contact.commercial_partner_id"),
+            "contact_id": SQL("stock_picking.partner_id"),
+            "res_model": "stock.picking",
+            "res_id": SQL("stock_picking.id"),
+            "row": SQL("stock_picking.id"),
+            "category": "delivery",
+        }
+        return [
+            {
+                "code": 4,
+                "model": "stock.picking",
+                "from": from_,
+                "where": SQL(
+                    "cou_picking_type.code = 'outgoing' AND stock_picking.return_id IS NULL"
+                    " AND stock_picking.state != 'cancel'"
+                ),
+                "columns": {
+                    **common,
+                    "date": SQL(
+                        "CASE WHEN stock_picking.state = 'done'"
+                        " THEN stock_picking.date_done ELSE stock_picking.scheduled_date END"
+                    ),
+                    "event_type": SQL(
+                        "CASE WHEN stock_picking.state = 'done' THEN 'delivery_done'"
+                        " WHEN stock_picking.scheduled_date < (now() AT TIME ZONE 'UTC') THEN 'delivery_late'"
+                        " ELSE 'delivery_scheduled' END"
+                    ),
+                },
+            },
+            {
+                "code": 5,
+                "model": "stock.picking",
+                "from": from_,
+                "where": SQL("stock_picking.return_id IS NOT NULL AND stock_picking.state != 'cancel'"),
+                "columns": {
+                    **common,
+                    "date": SQL("COALESCE(stock_picking.date_done, stock_picking.scheduled_date)"),
+                    "event_type": "delivery_return",
+                },
+            },
+        ]
+
+    def _get_timeline_invoice_sources(self):
+        from_ = SQL("account_move JOIN res_partner AS cou_contact ON cou_contact.id = account_move.partner_id")
+        noon = SQL("TIME '12:00'")  # date-only sources: noon UTC keeps the day in most timezones
+        common = {
+            "name": SQL("account_move.name"),
+            "summary": SQL("account_move.ref"),
+            "amount": SQL("account_move.amount_total"),
+            "currency_id": SQL("account_move.currency_id"),
+            "user_id": SQL("account_move.invoice_user_id"),
+            "company_id": SQL("account_move.company_id"),
+            "partner_id": SQL("cou_contact.commercial_partner_id"),
+            "contact_id": SQL("account_move.partner_id"),
+            "res_model": "account.move",
+            "res_id": SQL("account_move.id"),
+            "row": SQL("account_move.id"),
+            "category": "invoice",
+        }
+        unpaid = SQL(
+            "account_move.move_type = 'out_invoice' AND account_move.state = 'posted'"
+            " AND account_move.payment_state IN ('not_paid', 'partial')"
+        )
+        return [
+            {
+                "code": 6,
+                "model": "account.move",
+                "from": from_,
+                "where": SQL(
+                    "account_move.move_type IN ('out_invoice', 'out_refund') AND account_move.state = 'posted'"
+                ),
+                "columns": {
+                    **common,
+                    "date": SQL("COALESCE(account_move.invoice_date, account_move.date) + %s", noon),
+                    "event_type": SQL(
+                        "CASE WHEN account_move.move_type = 'out_refund'"
+                        " THEN 'invoice_refund' ELSE 'invoice_posted' END"
+                    ),
+                },
+            },
+            {
+                "code": 7,
+                "model": "account.move",
+                "from": from_,
+                "where": SQL(
+                    "account_move.move_type = 'out_invoice' AND account_move.state = 'posted'"
+                    " AND account_move.payment_state IN ('partial', 'in_payment', 'paid')"
+                ),
+                "columns": {
+                    **common,
+                    # the last reconciliation of the invoice's receivable
+                    "date": SQL(
+                        "COALESCE((SELECT MAX(cou_apr.max_date) FROM account_move_line AS cou_aml"
+                        " JOIN account_partial_reconcile AS cou_apr ON cou_apr.debit_move_id = cou_aml.id"
+                        " WHERE cou_aml.move_id = account_move.id) + %s, account_move.write_date)",
+                        noon,
+                    ),
+                    "event_type": SQL(
+                        "CASE WHEN account_move.payment_state = 'partial'"
+                        " THEN 'invoice_partial' ELSE 'invoice_paid' END"
+                    ),
+                    "amount": SQL("account_move.amount_total - account_move.amount_residual"),
+                },
+            },
+            {
+                "code": 8,
+                "model": "account.move",
+                "from": from_,
+                "where": SQL("%s AND account_move.invoice_date_due < CURRENT_DATE", unpaid),
+                "columns": {
+                    **common,
+                    "date": SQL("account_move.invoice_date_due + %s", noon),
+                    "event_type": "invoice_overdue",
+                    "amount": SQL("account_move.amount_residual"),
+                },
+            },
+            {
+                "code": 9,
+                "model": "account.payment",
+                "from": SQL(
+                    "account_payment JOIN res_partner AS cou_contact ON cou_contact.id = account_payment.partner_id"
+                ),
+                "where": SQL(
+                    "account_payment.payment_type = 'inbound' AND account_payment.partner_type = 'customer'"
+                    " AND account_payment.state IN ('in_process', 'paid')"
+                ),
+                "columns": {
+                    "row": SQL("account_payment.id"),
+                    "date": SQL("account_payment.date + %s", noon),
+                    "event_type": "payment",
+                    "category": "payment",
+                    "name": SQL("account_payment.name"),
+                    "summary": SQL("account_payment.memo"),
+                    "amount": SQL("account_payment.amount"),
+                    "currency_id": SQL("account_payment.currency_id"),
+                    "user_id": SQL("account_payment.create_uid"),
+                    "company_id": SQL("account_payment.company_id"),
+                    "partner_id": SQL("cou_contact.commercial_partner_id"),
+                    "contact_id": SQL("account_payment.partner_id"),
+                    "res_model": "account.payment",
+                    "res_id": SQL("account_payment.id"),
+                },
+            },
+        ]
+
+    def _get_timeline_message_sources(self):
+        """Emails, messages, notes and completed activities (18.0 turns a done
+        activity into a message with ``mail_activity_type_id``) posted on the
+        customer's contacts and on its orders, deliveries and invoices."""
+        documents = [
+            # code, model, join of the document and its contact, extra condition
+            (10, "res.partner", SQL("res_partner ON res_partner.id = cou_msg.res_id"), SQL("TRUE"), "res_partner"),
+            (11, "sale.order", SQL("sale_order ON sale_order.id = cou_msg.res_id"), SQL("TRUE"), "sale_order"),
+            (12, "stock.picking", SQL("stock_picking ON stock_picking.id = cou_msg.res_id"), SQL("TRUE"), "stock_picking"),
+            (
+                13,
+                "account.move",
+                SQL("account_move ON account_move.id = cou_msg.res_id"),
+                SQL("account_move.move_type IN ('out_invoice', 'out_refund')"),
+                "account_move",
+            ),
+        ]
+        sources = []
+        for code, model, join, condition, table in documents:
+            if table == "res_partner":
+                contact_join = SQL("")
+                contact = SQL("res_partner")
+            else:
+                contact_join = SQL(
+                    "JOIN res_partner AS cou_contact ON cou_contact.id = %s",
+                    SQL.identifier(table, "partner_id"),
+                )
+                contact = SQL("cou_contact")
+            sources.append({
+                "code": code,
+                "model": model,
+                "from": SQL(
+                    "mail_message AS cou_msg JOIN %s %s"
+                    " LEFT JOIN mail_message_subtype AS cou_subtype ON cou_subtype.id = cou_msg.subtype_id",
+                    join, contact_join,
+                ),
+                "where": SQL(
+                    "cou_msg.model = %s AND %s"
+                    " AND (cou_msg.message_type IN %s OR cou_msg.mail_activity_type_id IS NOT NULL)",
+                    model, condition, _MESSAGE_TYPES,
+                ),
+                "columns": {
+                    "row": SQL("cou_msg.id"),
+                    "date": SQL("cou_msg.date"),
+                    "event_type": SQL(
+                        "CASE WHEN cou_msg.mail_activity_type_id IS NOT NULL THEN 'activity'"
+                        " WHEN cou_msg.message_type != 'comment' OR (cou_msg.subtype_id IS NOT NULL"
+                        " AND NOT COALESCE(cou_subtype.internal, FALSE) AND NOT COALESCE(cou_msg.is_internal, FALSE))"
+                        " THEN 'email' ELSE 'note' END"
+                    ),
+                    "category": SQL(
+                        "CASE WHEN cou_msg.mail_activity_type_id IS NOT NULL THEN 'activity' ELSE 'message' END"
+                    ),
+                    "name": SQL(
+                        "COALESCE(NULLIF(cou_msg.subject, ''), cou_msg.record_name, %s)",
+                        SQL.identifier(table, "name"),
+                    ),
+                    # raw start of the body: tags are stripped in Python for the
+                    # page only (a regex on every row of a 20k-event customer costs)
+                    "summary": SQL("left(cou_msg.body, 400)"),
+                    "user_id": SQL("cou_msg.create_uid"),
+                    "company_id": SQL.identifier(table, "company_id"),
+                    "partner_id": SQL("%s.commercial_partner_id", contact),
+                    "contact_id": SQL("%s.id", contact),
+                    "res_model": model,
+                    "res_id": SQL("cou_msg.res_id"),
+                    "is_internal": SQL(
+                        "(COALESCE(cou_msg.is_internal, FALSE) OR cou_msg.subtype_id IS NULL"
+                        " OR COALESCE(cou_subtype.internal, FALSE))"
+                    ),
+                },
+            })
+        return sources
+
+    def _timeline_source_sql(self, source):
+        """Return the SELECT of one source dict (see `_get_timeline_sources`),
+        restricted to the rows of its model that the current user may read."""
+        columns = source["columns"]
+        missing = {"row", "date", "event_type", "category", "partner_id", "res_model", "res_id"} - set(columns)
+        if missing:
+            raise UserError(self.env._(
+                "Timeline source %(code)s lacks the columns %(columns)s.",
+                code=source["code"], columns=", ".join(sorted(missing)),
+            ))
+        code = source["code"]
+        select = [SQL(
+            "CAST(%s AS bigint) * %s + %s AS id, %s AS source_code",
+            columns["row"], TIMELINE_CODE_SPAN, code, code,
+        )]
+        for name, sql_type in TIMELINE_COLUMNS.items():
+            value = columns.get(name, False if name == "is_internal" else None)
+            select.append(SQL("CAST(%s AS %s) AS %s", value, SQL(sql_type), SQL.identifier(name)))
+        return SQL(
+            "SELECT %s FROM %s WHERE (%s) AND (%s) IS NOT NULL AND (%s)",
+            SQL(", ").join(select),
+            source["from"],
+            source.get("where") or SQL("TRUE"),
+            columns["date"],
+            self._timeline_access_sql(source["model"]),
+        )
+
+    def _timeline_access_sql(self, model_name):
+        """Return the SQL condition on the table of ``model_name`` (under its
+        own name) that keeps the rows the current user may read: access
+        rights, and record rules for the allowed companies."""
+        model = self.env[model_name].with_context(active_test=False)
+        if self.env.su:
+            return SQL("TRUE")
+        if not self.env["ir.model.access"].check(model_name, "read", raise_exception=False):
+            return SQL("FALSE")
+        query = model._where_calc([], active_test=False)
+        model._apply_ir_rules(query, "read")
+        if not query._where_clauses:
+            return SQL("TRUE")
+        if not query._joins:
+            return query.where_clause
+        return SQL("%s IN %s", SQL.identifier(model._table, "id"), query.subselect())
+
+    # === BUSINESS METHODS: the timeline page ===#
+
+    @api.model
+    def _timeline_page_domain(self, partner, categories=None, date_from=None, date_to=None, search=None):
+        domain = [("partner_id", "=", partner.id)]
+        if categories:
+            domain.append(("category", "in", list(categories)))
+        if date_from:
+            domain.append(("date", ">=", date_from))
+        if date_to:
+            domain.append(("date", "<", date_to))
+        if search:
+            labels = self._fields["event_type"]._description_selection(self.env)
+            types = [key for key, label in labels if search.lower() in label.lower()]
+            domain += ["|", ("name", "ilike", search), ("event_type", "in", types)]
+        return domain
+
+    @api.model
+    def get_timeline_page(self, partner_id, categories=None, date_from=None, date_to=None,
+                          search=None, cursor=None, limit=50):
+        """Return one page of the timeline of the commercial entity of
+        ``partner_id``, newest first, for the web client.
+
+        Paging is by keyset: ``cursor`` is the ``next_cursor`` of the previous
+        page (``{"date": ..., "id": ...}``), so pages neither skip nor repeat
+        events sharing a timestamp. Dates are UTC strings; the client shows
+        them in the user's timezone and language. Constant number of queries.
+        """
+        limit = max(1, min(int(limit or 50), TIMELINE_PAGE_MAX))
+        try:
+            partner = self.env["res.partner"].browse(int(partner_id)).commercial_partner_id
+        except MissingError as exc:
+            raise UserError(self.env._("This customer does not exist anymore.")) from exc
+        domain = self._timeline_page_domain(partner, categories, date_from, date_to, search)
+        if cursor:
+            try:
+                cursor_date = fields.Datetime.to_datetime(cursor["date"])
+                cursor_id = int(cursor["id"])
+            except (KeyError, TypeError, ValueError) as exc:
+                raise UserError(self.env._("The timeline page cursor is invalid.")) from exc
+            domain += ["|", ("date", "<", cursor_date), "&", ("date", "=", cursor_date), ("id", "<", cursor_id)]
+        field_names = [
+            "date", "event_type", "category", "name", "summary", "amount", "currency_id",
+            "user_id", "company_id", "res_model", "res_id", "is_internal",
+        ]
+        # the view has no cache invalidation of its own: an event keeps its id
+        # when its source changes (e.g. a picking going from late to done)
+        self.invalidate_model()
+        events = self.search_fetch(domain, field_names, order="date desc, id desc", limit=limit + 1)
+        has_more = len(events) > limit
+        events = events[:limit]
+        type_labels = dict(self._fields["event_type"]._description_selection(self.env))
+        user_names = {user.id: user.name for user in events.user_id}
+        rows = []
+        for event in events:
+            rows.append({
+                "id": event.id,
+                "date": fields.Datetime.to_string(event.date),
+                "event_type": event.event_type,
+                "category": event.category,
+                "type_label": type_labels.get(event.event_type, event.event_type or ""),
+                "name": event.name or "",
+                "summary": self._timeline_plain_text(event.summary),
+                "amount": event.amount if event.currency_id else False,
+                "currency_id": event.currency_id.id,
+                "user": user_names.get(event.user_id.id, ""),
+                "res_model": event.res_model,
+                "res_id": event.res_id,
+                "is_internal": event.is_internal,
+            })
+        last = events[-1:] if has_more else events.browse()
+        return {
+            "partner": {"id": partner.id, "name": partner.display_name},
+            "events": rows,
+            "next_cursor": {"date": fields.Datetime.to_string(last.date), "id": last.id} if last else False,
+        }
+
+    @api.model
+    def _get_timeline_icons(self):
+        """Font Awesome icon per event type, for the web client (extend it
+        with your event types)."""
+        return {
+            "sale_quotation": "fa-file-text-o",
+            "sale_confirmed": "fa-check-square-o",
+            "sale_cancelled": "fa-ban",
+            "delivery_scheduled": "fa-calendar",
+            "delivery_late": "fa-clock-o",
+            "delivery_done": "fa-truck",
+            "delivery_return": "fa-undo",
+            "invoice_posted": "fa-file-o",
+            "invoice_refund": "fa-reply",
+            "invoice_partial": "fa-adjust",
+            "invoice_paid": "fa-check-circle",
+            "invoice_overdue": "fa-exclamation-triangle",
+            "payment": "fa-money",
+            "email": "fa-envelope-o",
+            "note": "fa-sticky-note-o",
+            "activity": "fa-check-square",
+        }
+
+    @api.model
+    def get_timeline_config(self):
+        """Categories (filter buttons) and icons of the web client timeline."""
+        return {
+            "categories": [
+                {"key": key, "label": label}
+                for key, label in self._fields["category"]._description_selection(self.env)
+            ],
+            "icons": self._get_timeline_icons(),
+        }
+
+    @api.model
+    def _timeline_plain_text(self, text):
+        if not text:
+            return ""
+        text = html.unescape(_TAG_RE.sub(" ", text))
+        return _SPACE_RE.sub(" ", text).strip()[:240]
+
+    # === ACTIONS ===#
+
+    @api.model
+    def _get_timeline_action(self, partner):
+        """Client action that opens the timeline of ``partner``'s customer."""
+        action = self.env["ir.actions.actions"]._for_xml_id("crm_order_unified.cou_timeline_event_action_timeline")
+        partner = partner.commercial_partner_id
+        action["context"] = {"cou_partner_id": partner.id}
+        action["name"] = self.env._("Timeline: %(customer)s", customer=partner.display_name)
+        return action
+
+    def action_open_source(self):
+        """Open the document the event comes from."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "views": [(False, "form")],
+        }
+
+
+# ------------------------------------------------------------
+# [complaint] complaint events through the extension point (owned by the
+# complaint feature): opened, each stage change, resolved.
+# ------------------------------------------------------------
+
+
+class CouTimelineEventComplaint(models.Model):
+    _inherit = "cou.timeline.event"
+    _depends = {
+        "cou.complaint": [
+            "reference", "name", "date_open", "date_closed", "partner_id", "company_id", "user_id",
+            "stage_id", "is_closed",
+        ],
+        "cou.complaint.stage": ["is_cancelled"],
+        "mail.tracking.value": ["field_id", "new_value_char", "mail_message_id"],
+    }
+
+    event_type = fields.Selection(
+        selection_add=[
+            ("complaint_opened", "Complaint opened"),
+            ("complaint_stage", "Complaint stage changed"),
+            ("complaint_resolved", "Complaint resolved"),
+        ],
+        ondelete={"complaint_opened": "cascade", "complaint_stage": "cascade", "complaint_resolved": "cascade"},
+    )
+    category = fields.Selection(
+        selection_add=[("complaint", "Complaints")],
+        ondelete={"complaint": "cascade"},
+    )
+
+    def _get_timeline_sources(self):
+        return super()._get_timeline_sources() + self._get_timeline_complaint_sources()
+
+    def _get_timeline_complaint_sources(self):
+        contact = SQL("res_partner AS cou_contact ON cou_contact.id = cou_complaint.partner_id")
+        common = {
+            "row": SQL("cou_complaint.id"),
+            "category": "complaint",
+            "name": SQL("cou_complaint.reference"),
+            "summary": SQL("cou_complaint.name"),
+            "user_id": SQL("cou_complaint.user_id"),
+            "company_id": SQL("cou_complaint.company_id"),
+            "partner_id": SQL("cou_contact.commercial_partner_id"),
+            "contact_id": SQL("cou_complaint.partner_id"),
+            "res_model": "cou.complaint",
+            "res_id": SQL("cou_complaint.id"),
+        }
+        stage_field = self.env["ir.model.fields"]._get("cou.complaint", "stage_id").id
+        return [
+            {
+                "code": 30,
+                "model": "cou.complaint",
+                "from": SQL("cou_complaint JOIN %s", contact),
+                "where": SQL("cou_complaint.active"),
+                "columns": {**common, "date": SQL("cou_complaint.date_open"), "event_type": "complaint_opened"},
+            },
+            {
+                "code": 31,
+                "model": "cou.complaint",
+                "from": SQL(
+                    """mail_tracking_value AS cou_tracking
+                       JOIN mail_message AS cou_message ON cou_message.id = cou_tracking.mail_message_id
+                       JOIN cou_complaint ON cou_complaint.id = cou_message.res_id
+                                         AND cou_message.model = 'cou.complaint'
+                       JOIN %s""",
+                    contact,
+                ),
+                "where": SQL("cou_tracking.field_id = %s AND cou_complaint.active", stage_field),
+                "columns": {
+                    **common,
+                    "row": SQL("cou_tracking.id"),
+                    "date": SQL("cou_message.date"),
+                    "event_type": "complaint_stage",
+                    "summary": SQL(
+                        "cou_complaint.name || ': ' || COALESCE(cou_tracking.old_value_char, '') || ' → ' "
+                        "|| COALESCE(cou_tracking.new_value_char, '')"
+                    ),
+                },
+            },
+            {
+                "code": 32,
+                "model": "cou.complaint",
+                "from": SQL(
+                    "cou_complaint JOIN %s JOIN cou_complaint_stage AS cou_stage ON cou_stage.id = cou_complaint.stage_id",
+                    contact,
+                ),
+                "where": SQL(
+                    "cou_complaint.active AND cou_complaint.date_closed IS NOT NULL AND cou_stage.is_cancelled IS NOT TRUE"
+                ),
+                "columns": {**common, "date": SQL("cou_complaint.date_closed"), "event_type": "complaint_resolved"},
+            },
+        ]
