@@ -1,0 +1,328 @@
+import base64
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import html_escape
+
+from odoo.addons.base.models.res_partner import _tz_get
+
+# Files up to this size are imported in the request; larger ones by the cron worker.
+SYNC_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+SETTING_FIELDS = [
+    "delimiter",
+    "decimal_separator",
+    "date_format",
+    "timezone",
+    "default_currency_id",
+    "cancel_prefix",
+    "adjustment_prefix",
+    "non_product_codes",
+]
+
+
+class CouHistoryImport(models.TransientModel):
+    """Import order history: upload, map the columns, dry run, import."""
+
+    _name = "cou.history.import"
+    _description = "Import Order History"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    state = fields.Selection(
+        selection=[("upload", "Upload"), ("map", "Columns"), ("preview", "Dry Run")],
+        default="upload",
+        required=True,
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        string="Company",
+        required=True,
+        default=lambda self: self.env.company,
+    )
+    file = fields.Binary(string="File", attachment=False)
+    file_name = fields.Char(string="File Name")
+    mapping_id = fields.Many2one(
+        comodel_name="cou.history.import.mapping",
+        string="Mapping",
+        domain="[('company_id', 'in', (False, company_id))]",
+        help="A preset or a saved mapping of the file's columns.",
+    )
+    file_columns = fields.Char(string="Columns Found", readonly=True)
+    file_preview_html = fields.Html(string="First Rows", readonly=True, sanitize=False)
+    save_mapping_name = fields.Char(string="Save Mapping As")
+
+    col_order_ref = fields.Char(string="Order Reference Column")
+    col_date = fields.Char(string="Order Date Column")
+    col_customer_ref = fields.Char(string="Customer Reference Column")
+    col_customer_name = fields.Char(string="Customer Name Column")
+    col_customer_email = fields.Char(string="Customer Email Column")
+    col_country = fields.Char(string="Country Column")
+    col_product_code = fields.Char(string="Product Code Column")
+    col_product_name = fields.Char(string="Product Name Column")
+    col_quantity = fields.Char(string="Quantity Column")
+    col_price = fields.Char(string="Unit Price Column")
+    col_currency = fields.Char(string="Currency Column")
+    delimiter = fields.Selection(
+        selection=[(",", "Comma"), (";", "Semicolon"), ("\t", "Tab"), ("|", "Pipe")],
+        string="Delimiter",
+        default=",",
+        required=True,
+    )
+    decimal_separator = fields.Selection(
+        selection=[(".", "Dot (1234.56)"), (",", "Comma (1234,56)")],
+        string="Decimal Separator",
+        default=".",
+        required=True,
+    )
+    date_format = fields.Char(string="Date Format")
+    timezone = fields.Selection(selection=_tz_get, string="Timezone of the Dates")
+    default_currency_id = fields.Many2one(comodel_name="res.currency", string="Default Currency")
+    cancel_prefix = fields.Char(string="Cancellation Prefix", default="C")
+    adjustment_prefix = fields.Char(string="Adjustment Prefix", default="A")
+    non_product_codes = fields.Char(string="Non-Product Codes")
+
+    cancel_mode = fields.Selection(
+        selection=[
+            ("net", "Net against earlier sales"),
+            ("refund", "Import as return orders"),
+        ],
+        string="Cancellations and Returns",
+        default="net",
+        required=True,
+    )
+    non_product_mode = fields.Selection(
+        selection=[
+            ("reject", "Reject and report"),
+            ("service", "Import as service products"),
+        ],
+        string="Non-Product Codes Handling",
+        default="service",
+        required=True,
+    )
+    missing_customer_mode = fields.Selection(
+        selection=[
+            ("reject", "Reject and report"),
+            ("guest", "Import on one guest customer"),
+        ],
+        string="Rows Without Customer",
+        default="reject",
+        required=True,
+    )
+    create_invoices = fields.Boolean(
+        string="Create Invoices",
+        help="Also create and post customer invoices through the standard workflow (slow).",
+    )
+
+    rows_total = fields.Integer(string="Rows", readonly=True)
+    rows_rejected = fields.Integer(string="Rejected Rows", readonly=True)
+    orders_count = fields.Integer(string="Orders to Create", readonly=True)
+    lines_count = fields.Integer(string="Lines to Create", readonly=True)
+    orders_skipped = fields.Integer(string="Orders Already Imported", readonly=True)
+    customers_count = fields.Integer(string="New Customers", readonly=True)
+    products_count = fields.Integer(string="New Products", readonly=True)
+    summary_html = fields.Html(string="Report", readonly=True, sanitize=False)
+    rejected_file = fields.Binary(string="Rejected Rows (CSV)", readonly=True, attachment=False)
+    rejected_file_name = fields.Char(string="Rejected Rows File Name", readonly=True)
+
+    # ------------------------------------------------------------
+    # ONCHANGE METHODS
+    # ------------------------------------------------------------
+
+    @api.onchange("mapping_id")
+    def _onchange_mapping_id(self):
+        if self.mapping_id:
+            self.update(self._get_mapping_values(self.mapping_id))
+
+    # ------------------------------------------------------------
+    # ACTION METHODS
+    # ------------------------------------------------------------
+
+    def action_load_file(self):
+        """Read the header, pick a matching preset, go to the column mapping."""
+        self.ensure_one()
+        self._check_manager()
+        header, rows = self._read_head()
+        values = {
+            "state": "map",
+            "file_columns": ", ".join(h for h in header if h),
+            "file_preview_html": self._get_preview_html(header, rows),
+        }
+        if not self.mapping_id:
+            lower = {h.strip().lower() for h in header}
+            for mapping in self.env["cou.history.import.mapping"].search(
+                [("company_id", "in", (False, self.company_id.id))]
+            ):
+                wanted = [mapping[f] for f in ("col_order_ref", "col_date", "col_product_code", "col_quantity", "col_price")]
+                if all(w and w.lower() in lower for w in wanted):
+                    values["mapping_id"] = mapping.id
+                    values.update(self._get_mapping_values(mapping))
+                    break
+        self.write(values)
+        return self._reopen()
+
+    def action_save_mapping(self):
+        self.ensure_one()
+        self._check_manager()
+        if not self.save_mapping_name:
+            raise UserError(self.env._("Give the mapping a name to save it."))
+        vals = {fname: self[fname] for fname in self.env["cou.history.import.mapping"]._get_column_fields()}
+        vals.update({fname: self[fname] for fname in SETTING_FIELDS})
+        vals["default_currency_id"] = self.default_currency_id.id
+        vals.update(name=self.save_mapping_name, company_id=self.company_id.id)
+        if not vals.get("col_order_ref") or not vals.get("col_date") or not vals.get("col_product_code") \
+                or not vals.get("col_quantity") or not vals.get("col_price"):
+            raise UserError(self.env._("Map the order reference, date, product code, quantity and price columns first."))
+        self.mapping_id = self.env["cou.history.import.mapping"].create(vals)
+        self.save_mapping_name = False
+        return self._reopen()
+
+    def action_dry_run(self):
+        """Check every row and count what would be created, writing nothing."""
+        self.ensure_one()
+        self._check_manager()
+        Run = self.env["cou.history.import.run"].with_company(self.company_id)
+        parsed = Run._import_analyze(
+            self._read_rows(), self._get_import_settings(), self._get_import_options(), self.company_id
+        )
+        self.write(
+            {
+                "state": "preview",
+                "rows_total": parsed["rows_total"],
+                "rows_rejected": len(parsed["rejected"]),
+                "orders_count": len(parsed["todo"]),
+                "lines_count": parsed["lines_total"],
+                "orders_skipped": parsed["orders_skipped"],
+                "customers_count": len(parsed["new_customers"]),
+                "products_count": len(parsed["new_products"]),
+                "summary_html": Run._import_summary_html(parsed),
+                "rejected_file": base64.b64encode(Run._import_rejected_csv(parsed)),
+                "rejected_file_name": "%s-rejected.csv" % (self.file_name or "import").rsplit(".", 1)[0],
+            }
+        )
+        return self._reopen()
+
+    def action_back(self):
+        self.ensure_one()
+        self.state = "map" if self.state == "preview" else "upload"
+        return self._reopen()
+
+    def action_import(self):
+        """Create the import run and run it: now for small files, else in the background."""
+        self.ensure_one()
+        self._check_manager()
+        header, _rows = self._read_head()  # fails early on an unreadable file or a bad mapping
+        self.env["cou.history.import.run"]._import_column_indexes(header, self._get_import_settings())
+        content = base64.b64decode(self.file)
+        attachment = self.env["ir.attachment"].create(
+            {"name": self.file_name or "import.csv", "raw": content, "res_model": "cou.history.import.run"}
+        )
+        run = self.env["cou.history.import.run"].create(
+            {
+                "company_id": self.company_id.id,
+                "file_name": self.file_name,
+                "attachment_id": attachment.id,
+                "mapping_id": self.mapping_id.id,
+                "settings_json": json.dumps(self._get_import_settings()),
+                **self._get_import_options(),
+            }
+        )
+        attachment.res_id = run.id
+        if len(content) <= SYNC_IMPORT_MAX_BYTES or not run._import_can_commit():
+            run.action_process()
+        else:
+            run.action_queue()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "cou.history.import.run",
+            "res_id": run.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _check_manager(self):
+        self.env["cou.history.import.run"]._import_check_access()
+        if not self.file:
+            raise UserError(self.env._("Upload a CSV or XLSX file first."))
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(False, "form")],
+            "target": "new",
+        }
+
+    @api.model
+    def _get_mapping_values(self, mapping):
+        Mapping = self.env["cou.history.import.mapping"]
+        values = {fname: mapping[fname] for fname in Mapping._get_column_fields()}
+        values.update({fname: mapping[fname] for fname in SETTING_FIELDS})
+        values["default_currency_id"] = mapping.default_currency_id.id
+        values["delimiter"] = mapping.delimiter or ","
+        values["decimal_separator"] = mapping.decimal_separator or "."
+        return values
+
+    def _get_import_settings(self):
+        self.ensure_one()
+        Mapping = self.env["cou.history.import.mapping"]
+        settings = {fname: (self[fname] or "").strip() for fname in Mapping._get_column_fields()}
+        settings.update(
+            delimiter=self.delimiter or ",",
+            decimal_separator=self.decimal_separator or ".",
+            date_format=self.date_format or "",
+            timezone=self.timezone or "",
+            default_currency_id=self.default_currency_id.id,
+            cancel_prefix=self.cancel_prefix or "",
+            adjustment_prefix=self.adjustment_prefix or "",
+            non_product_codes=self.non_product_codes or "",
+        )
+        return settings
+
+    def _get_import_options(self):
+        self.ensure_one()
+        return {
+            "cancel_mode": self.cancel_mode,
+            "non_product_mode": self.non_product_mode,
+            "missing_customer_mode": self.missing_customer_mode,
+            "create_invoices": self.create_invoices,
+        }
+
+    def _read_rows(self):
+        return self.env["cou.history.import.run"]._import_read_rows(
+            content=base64.b64decode(self.file), file_name=self.file_name or "", delimiter=self.delimiter or ","
+        )
+
+    def _read_head(self, count=5):
+        rows = self._read_rows()
+        try:
+            header = next(rows)
+        except StopIteration:
+            raise UserError(self.env._("The file is empty.")) from None
+        except (UnicodeDecodeError, ValueError) as e:
+            raise UserError(self.env._("This file cannot be read as CSV or XLSX: %(error)s", error=e)) from e
+        first = []
+        for row in rows:
+            first.append(row)
+            if len(first) >= count:
+                break
+        if len(header) < 2:
+            raise UserError(
+                self.env._("Only one column was found: check the delimiter (found: %(header)s).", header=", ".join(header))
+            )
+        return header, first
+
+    @api.model
+    def _get_preview_html(self, header, rows):
+        cells = "".join(f"<th>{html_escape(h)}</th>" for h in header)
+        body = "".join(
+            "<tr>%s</tr>" % "".join(f"<td>{html_escape(v)}</td>" for v in row) for row in rows
+        )
+        return f"<table class='table table-sm'><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"

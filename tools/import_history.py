@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Import order history (CSV, CSV.GZ or XLSX sales lines) into a database
+with crm_order_unified installed, using Odoo as a library.
+
+    make import FILE=lines.csv.gz IMPORT_ARGS="--preset online_retail --dry-run"
+
+Prints a progress bar on stderr and a JSON report on stdout. Exit code 0 when
+the import is done (or the dry run finished), 1 when it failed: run the same
+command again to resume without duplicates.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("file", help="CSV, CSV.GZ or XLSX file of sales lines")
+    p.add_argument("-d", "--database", default=os.environ.get("DB_NAME", "crm_order_unified"))
+    p.add_argument("--preset", default=None, help="mapping code, e.g. online_retail or generic")
+    p.add_argument("--mapping", default=None, help="name of a saved mapping")
+    p.add_argument("--company", type=int, default=None, help="company id (default: the admin's company)")
+    p.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    p.add_argument("--cancel-mode", choices=["net", "refund"], default="net")
+    p.add_argument("--non-product", choices=["reject", "service"], default="service")
+    p.add_argument("--missing-customer", choices=["reject", "guest"], default="reject")
+    p.add_argument("--create-invoices", action="store_true")
+    p.add_argument("--batch-size", type=int, default=20000)
+    p.add_argument("--rejected-out", default=None, help="write the rejected rows CSV to this path")
+    p.add_argument("--resume", type=int, default=None, help="id of a failed run to resume")
+    p.add_argument("--odoo-args", default=os.environ.get("ODOO_ARGS", ""), help="extra odoo options")
+    return p.parse_args(argv)
+
+
+class Progress:
+    """A progress bar on stderr (only redrawn a few times per second)."""
+
+    def __init__(self):
+        self.start = time.time()
+        self.last = 0.0
+        self.phases = {}
+
+    def __call__(self, phase, done, total):
+        now = time.time()
+        self.phases.setdefault(phase, [now, now])[1] = now
+        if now - self.last < 0.3 and done != total:
+            return
+        self.last = now
+        elapsed = now - self.start
+        if total:
+            width = 30
+            filled = int(width * done / total)
+            sys.stderr.write(
+                "\r%-9s [%s%s] %5.1f%% %d/%d  %.0fs"
+                % (phase, "#" * filled, "." * (width - filled), 100.0 * done / total, done, total, elapsed)
+            )
+        else:
+            sys.stderr.write("\r%-9s %d rows  %.0fs" % (phase, done, elapsed))
+        if done == total and total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def main(argv):
+    args = parse_args(argv)
+    if not os.path.isfile(args.file):
+        sys.stderr.write("error: file not found: %s\n" % args.file)
+        return 2
+    import odoo  # noqa: PLC0415
+    from odoo.tools import config  # noqa: PLC0415
+
+    config.parse_config([*args.odoo_args.split(), "--log-level=warn", "--max-cron-threads=0"])
+    odoo.netsvc.init_logger()
+    try:
+        registry = odoo.modules.registry.Registry(args.database)
+    except Exception as e:  # noqa: BLE001
+        sys.stderr.write("error: cannot open database %s: %s\n" % (args.database, e))
+        return 2
+    if "cou.history.import.run" not in registry:
+        sys.stderr.write("error: crm_order_unified is not installed (or too old) on %s: run make run first.\n" % args.database)
+        return 2
+    from odoo.exceptions import UserError  # noqa: PLC0415
+
+    progress = Progress()
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        admin = env.ref("base.user_admin")
+        company = env["res.company"].browse(args.company) if args.company else admin.company_id
+        env = odoo.api.Environment(cr, admin.id, {"lang": admin.lang or "en_US", "tz": admin.tz})
+        env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+        Run = env["cou.history.import.run"].with_company(company)
+        Mapping = env["cou.history.import.mapping"]
+        if args.resume:
+            run = Run.browse(args.resume).exists()
+            if not run:
+                sys.stderr.write("error: no import run %s\n" % args.resume)
+                return 2
+        else:
+            if args.mapping:
+                mapping = Mapping.search([("name", "=", args.mapping)], limit=1)
+            else:
+                mapping = Mapping.search([("code", "=", args.preset or "generic")], limit=1)
+            if not mapping:
+                sys.stderr.write("error: unknown mapping %s\n" % (args.mapping or args.preset))
+                return 2
+            settings = mapping._get_import_settings()
+            options = {
+                "cancel_mode": args.cancel_mode,
+                "non_product_mode": args.non_product,
+                "missing_customer_mode": args.missing_customer,
+                "create_invoices": args.create_invoices,
+            }
+            if args.dry_run:
+                started = time.time()
+                try:
+                    parsed = Run._import_analyze(
+                        Run._import_read_rows(path=args.file, file_name=args.file, delimiter=settings["delimiter"]),
+                        settings, options, company, progress=progress,
+                    )
+                except UserError as e:
+                    sys.stderr.write("\nerror: %s\n" % e)
+                    return 1
+                sys.stderr.write("\n")
+                if args.rejected_out:
+                    with open(args.rejected_out, "wb") as f:
+                        f.write(Run._import_rejected_csv(parsed))
+                reasons = Run._import_get_reasons()
+                counts = {}
+                for _row, code, _detail, _raw in parsed["rejected"]:
+                    counts[reasons[code]] = counts.get(reasons[code], 0) + 1
+                report = {
+                    "dry_run": True,
+                    "rows": parsed["rows_total"],
+                    "rejected": len(parsed["rejected"]),
+                    "rejected_by_reason": counts,
+                    "orders": len(parsed["todo"]),
+                    "lines": parsed["lines_total"],
+                    "orders_already_imported": parsed["orders_skipped"],
+                    "new_customers": len(parsed["new_customers"]),
+                    "new_products": len(parsed["new_products"]),
+                    "seconds": round(time.time() - started, 1),
+                }
+                cr.rollback()
+                print(json.dumps(report, indent=2, ensure_ascii=False))
+                return 0
+            run = Run.create(
+                {
+                    "company_id": company.id,
+                    "file_name": os.path.basename(args.file),
+                    "file_path": os.path.abspath(args.file),
+                    "mapping_id": mapping.id,
+                    "settings_json": json.dumps(settings),
+                    "batch_size": args.batch_size,
+                    **options,
+                }
+            )
+            cr.commit()
+        sys.stderr.write("import run %s (%s) on %s\n" % (run.id, run.name, args.database))
+        try:
+            ok = run._import_execute(commit=True, progress=progress)
+        except UserError as e:
+            sys.stderr.write("\nerror: %s\n" % e)
+            return 1
+        sys.stderr.write("\n")
+        run.invalidate_recordset()
+        if args.rejected_out and run.rejected_file:
+            import base64  # noqa: PLC0415
+
+            with open(args.rejected_out, "wb") as f:
+                f.write(base64.b64decode(run.rejected_file))
+        report = {
+            "run_id": run.id,
+            "state": run.state,
+            "rows": run.rows_total,
+            "rejected": run.rows_rejected,
+            "orders_created": run.orders_created,
+            "lines_created": run.lines_created,
+            "orders_already_imported": run.orders_skipped,
+            "customers_created": run.customers_created,
+            "products_created": run.products_created,
+            "seconds": round(run.duration, 1),
+            "phase_seconds": {
+                phase: round(end - start, 1) for phase, (start, end) in progress.phases.items()
+            },
+            "error": run.error_message or None,
+        }
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        if not ok:
+            sys.stderr.write("the import failed; run again with --resume %s to continue\n" % run.id)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
