@@ -4,7 +4,8 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import MissingError, UserError
-from odoo.tools import SQL, create_index
+from odoo.osv import expression
+from odoo.tools import SQL, Query, create_index
 
 # Fixed column list of every timeline source, in the order of the SQL view.
 # column name -> SQL type; every source yields exactly these columns (missing
@@ -154,6 +155,13 @@ class CouTimelineEvent(models.Model):
             ["partner_id", "date"],
             where="partner_id IS NOT NULL",
         )
+        # the newest messages of a thread, for a timeline page
+        create_index(
+            self.env.cr,
+            "cou_mail_message_model_res_id_date_id_idx",
+            "mail_message",
+            ["model", "res_id", "date DESC", "id DESC"],
+        )
 
     @property
     def _table_query(self):
@@ -218,6 +226,11 @@ class CouTimelineEvent(models.Model):
             The FROM clause, without the FROM keyword.
         ``where`` (SQL, optional)
             The WHERE condition, without the WHERE keyword.
+        ``categories`` (list of str, optional)
+            Only for a source whose ``category`` column is SQL (not a
+            constant): the categories it can yield, so that a page filtered
+            on other categories skips the source. Without it such a source
+            is always queried.
         ``columns`` (dict of column name -> SQL or Python value)
             ``row`` (int, required): unique within the source (usually the
             id of the row the event comes from);
@@ -270,9 +283,15 @@ class CouTimelineEvent(models.Model):
                         },
                     }]
 
-        Speed: the timeline of one customer filters on ``partner_id`` and
-        orders by ``date``; make sure the join from ``res_partner`` to your
-        table is indexed (e.g. ``index=True`` on its partner field).
+        Speed: the list, pivot and graph views read the whole view; the
+        timeline page (``get_timeline_page``) instead runs one query where
+        each source is its own ``SELECT`` restricted to the customer's
+        contacts (``contact_id = ANY(contacts of the commercial partner)``,
+        then ``partner_id``), sorted and cut to the page size before the
+        ``UNION ALL``; sources whose category is not asked for are left out.
+        So give ``contact_id`` as the partner column of your own table (e.g.
+        ``cou_complaint.partner_id``) and index it together with the column
+        of ``date`` (``create_index`` in ``init()``, or ``index=True``).
         """
         return [
             *self._get_timeline_sale_sources(),
@@ -497,6 +516,10 @@ class CouTimelineEvent(models.Model):
                 "account_move",
             ),
         ]
+        # Page of a customer (see `_timeline_page_rows`): only the newest
+        # messages of each thread can be on the page, read from the index on
+        # (model, res_id, date, id) instead of every message of the customer.
+        page = self.env.context.get("cou_timeline_page")
         sources = []
         for code, model, join, condition, table in documents:
             if table == "res_partner":
@@ -508,14 +531,23 @@ class CouTimelineEvent(models.Model):
                     SQL.identifier(table, "partner_id"),
                 )
                 contact = SQL("cou_contact")
+            subtype_join = SQL(
+                "LEFT JOIN mail_message_subtype AS cou_subtype ON cou_subtype.id = cou_msg.subtype_id"
+            )
+            if page:
+                from_ = SQL(
+                    "%s %s CROSS JOIN LATERAL (%s) AS cou_msg %s",
+                    SQL.identifier(table), contact_join,
+                    self._timeline_thread_page_sql(code, model, SQL.identifier(table, "id"), page),
+                    subtype_join,
+                )
+            else:
+                from_ = SQL("mail_message AS cou_msg JOIN %s %s %s", join, contact_join, subtype_join)
             sources.append({
                 "code": code,
                 "model": model,
-                "from": SQL(
-                    "mail_message AS cou_msg JOIN %s %s"
-                    " LEFT JOIN mail_message_subtype AS cou_subtype ON cou_subtype.id = cou_msg.subtype_id",
-                    join, contact_join,
-                ),
+                "categories": ["message", "activity"],
+                "from": from_,
                 "where": SQL(
                     "cou_msg.model = %s AND %s"
                     " AND (cou_msg.message_type IN %s OR cou_msg.mail_activity_type_id IS NOT NULL)",
@@ -554,9 +586,39 @@ class CouTimelineEvent(models.Model):
             })
         return sources
 
-    def _timeline_source_sql(self, source):
+    def _timeline_thread_page_sql(self, code, model, res_id, page):
+        """SELECT of the newest messages of one thread (``model``, ``res_id``)
+        that can be on a timeline page: at most ``page["limit"]``, before the
+        page's cursor and end date, of its categories."""
+        conditions = [SQL(
+            "cou_thread_msg.model = %s AND cou_thread_msg.res_id = %s AND cou_thread_msg.date IS NOT NULL"
+            " AND (cou_thread_msg.message_type IN %s OR cou_thread_msg.mail_activity_type_id IS NOT NULL)",
+            model, res_id, _MESSAGE_TYPES,
+        )]
+        if page.get("date_to"):
+            conditions.append(SQL("cou_thread_msg.date < %s", page["date_to"]))
+        if page.get("before"):
+            before_date, before_id = page["before"]
+            conditions.append(SQL(
+                "cou_thread_msg.date <= %s AND (cou_thread_msg.date < %s"
+                " OR CAST(cou_thread_msg.id AS bigint) * %s + %s < %s)",
+                before_date, before_date, TIMELINE_CODE_SPAN, code, before_id,
+            ))
+        categories = set(page.get("categories") or ())
+        if categories and "activity" not in categories:
+            conditions.append(SQL("cou_thread_msg.mail_activity_type_id IS NULL"))
+        elif categories and "message" not in categories:
+            conditions.append(SQL("cou_thread_msg.mail_activity_type_id IS NOT NULL"))
+        return SQL(
+            "SELECT * FROM mail_message AS cou_thread_msg WHERE %s"
+            " ORDER BY cou_thread_msg.date DESC, cou_thread_msg.id DESC LIMIT %s",
+            SQL(" AND ").join(conditions), page["limit"],
+        )
+
+    def _timeline_source_sql(self, source, condition=None, access=None):
         """Return the SELECT of one source dict (see `_get_timeline_sources`),
-        restricted to the rows of its model that the current user may read."""
+        restricted to the rows of its model that the current user may read
+        (and to ``condition``, SQL on the source's tables, when given)."""
         columns = source["columns"]
         missing = {"row", "date", "event_type", "category", "partner_id", "res_model", "res_id"} - set(columns)
         if missing:
@@ -573,12 +635,13 @@ class CouTimelineEvent(models.Model):
             value = columns.get(name, False if name == "is_internal" else None)
             select.append(SQL("CAST(%s AS %s) AS %s", value, SQL(sql_type), SQL.identifier(name)))
         return SQL(
-            "SELECT %s FROM %s WHERE (%s) AND (%s) IS NOT NULL AND (%s)",
+            "SELECT %s FROM %s WHERE (%s) AND (%s) IS NOT NULL AND (%s) AND (%s)",
             SQL(", ").join(select),
             source["from"],
             source.get("where") or SQL("TRUE"),
             columns["date"],
-            self._timeline_access_sql(source["model"]),
+            condition or SQL("TRUE"),
+            access if access is not None else self._timeline_access_sql(source["model"]),
         )
 
     def _timeline_access_sql(self, model_name):
@@ -639,41 +702,126 @@ class CouTimelineEvent(models.Model):
             except (KeyError, TypeError, ValueError) as exc:
                 raise UserError(self.env._("The timeline page cursor is invalid.")) from exc
             domain += ["|", ("date", "<", cursor_date), "&", ("date", "=", cursor_date), ("id", "<", cursor_id)]
-        field_names = [
-            "date", "event_type", "category", "name", "summary", "amount", "currency_id",
-            "user_id", "company_id", "res_model", "res_id", "is_internal",
-        ]
-        # the view has no cache invalidation of its own: an event keeps its id
-        # when its source changes (e.g. a picking going from late to done)
-        self.invalidate_model()
-        events = self.search_fetch(domain, field_names, order="date desc, id desc", limit=limit + 1)
+        self.check_access("read")
+        hints = None if search else {
+            "categories": list(categories or ()),
+            "date_to": date_to or None,
+            "before": (cursor_date, cursor_id) if cursor else None,
+        }
+        events = self._timeline_page_rows(partner, domain, categories, limit + 1, hints)
         has_more = len(events) > limit
         events = events[:limit]
         type_labels = dict(self._fields["event_type"]._description_selection(self.env))
-        user_names = {user.id: user.name for user in events.user_id}
         rows = []
         for event in events:
             rows.append({
-                "id": event.id,
-                "date": fields.Datetime.to_string(event.date),
-                "event_type": event.event_type,
-                "category": event.category,
-                "type_label": type_labels.get(event.event_type, event.event_type or ""),
-                "name": event.name or "",
-                "summary": self._timeline_plain_text(event.summary),
-                "amount": event.amount if event.currency_id else False,
-                "currency_id": event.currency_id.id,
-                "user": user_names.get(event.user_id.id, ""),
-                "res_model": event.res_model,
-                "res_id": event.res_id,
-                "is_internal": event.is_internal,
+                "id": event["id"],
+                "date": fields.Datetime.to_string(event["date"]),
+                "event_type": event["event_type"],
+                "category": event["category"],
+                "type_label": type_labels.get(event["event_type"], event["event_type"] or ""),
+                "name": event["name"] or "",
+                "summary": self._timeline_plain_text(event["summary"]),
+                "amount": float(event["amount"] or 0.0) if event["currency_id"] else False,
+                "currency_id": event["currency_id"] or False,
+                "user": event["user_name"] or "",
+                "res_model": event["res_model"],
+                "res_id": event["res_id"],
+                "is_internal": bool(event["is_internal"]),
             })
-        last = events[-1:] if has_more else events.browse()
+        last = events[-1] if has_more else None
         return {
             "partner": {"id": partner.id, "name": partner.display_name},
             "events": rows,
-            "next_cursor": {"date": fields.Datetime.to_string(last.date), "id": last.id} if last else False,
+            "next_cursor": {"date": fields.Datetime.to_string(last["date"]), "id": last["id"]} if last else False,
         }
+
+    def _timeline_page_rows(self, partner, domain, categories, limit, page_hints=None):
+        """Return the first ``limit`` events (dicts of the view's columns) of
+        ``partner`` (a commercial partner) matching ``domain``, newest first,
+        in one query.
+
+        Reading the view and filtering it on ``partner_id`` would compute
+        every source for every customer; instead each source is queried
+        for the customer's contacts only (an index range scan on the
+        source's own partner column), with the domain and the record rules
+        of the events pushed into it, and cut to ``limit`` rows before the
+        ``UNION ALL``: the page is the top ``limit`` of at most
+        ``limit`` x sources rows. Sources of other categories are left out.
+        """
+        query = Query(self.env, self._table)
+        expression.expression(domain, self, query=query)
+        self._apply_ir_rules(query, "read")
+        if query._joins:
+            # a domain or rule through a relation: read the view itself
+            names = [name for name in TIMELINE_COLUMNS if name in self._fields]
+            # an event keeps its id when its source changes: drop cached values
+            self.invalidate_model(names)
+            events = self.search_fetch(domain, names, order=self._order, limit=limit)
+            return [
+                {"id": event.id, "user_name": event.user_id.sudo().name, **{
+                    name: event[name].id if self._fields[name].type == "many2one" else event[name]
+                    for name in names
+                }}
+                for event in events
+            ]
+        wanted = set(categories or ())
+        contacts = SQL("CAST((SELECT cou_contacts.ids FROM cou_contacts) AS integer[])")
+        access = {}
+        branches = []
+        # Sources may cut their rows per thread with the page's bounds
+        # (``page_hints``, see `_timeline_thread_page_sql`): only when no
+        # other filter of the domain or of the rules (search, the portal rule
+        # on ``is_internal``) could drop rows after that cut.
+        hints = page_hints if page_hints and not self.env.user.share else None
+        Event = self.with_context(cou_timeline_page=dict(hints, limit=limit)) if hints else self
+        for source in Event._get_timeline_sources():
+            columns = source["columns"]
+            category = columns.get("category")
+            if wanted and not (wanted & ({category} if isinstance(category, str) else set(source.get("categories") or wanted))):
+                continue
+            condition = SQL("(%s) = %s", columns["partner_id"], partner.id)
+            if isinstance(columns.get("contact_id"), SQL):
+                condition = SQL("(%s) = ANY(%s) AND %s", columns["contact_id"], contacts, condition)
+            if source["model"] not in access:
+                access[source["model"]] = self._timeline_access_sql(source["model"])
+            branches.append(SQL(
+                "(SELECT * FROM (%s) AS %s WHERE %s ORDER BY date DESC, id DESC LIMIT %s)",
+                self._timeline_source_sql(source, condition, access[source["model"]]),
+                SQL.identifier(self._table),
+                query.where_clause or SQL("TRUE"),
+                limit,
+            ))
+        if not branches:
+            return []
+        self.env.cr.execute(SQL(
+            """WITH cou_contacts AS (
+                   SELECT array_agg(id) AS ids FROM res_partner WHERE commercial_partner_id = %s
+               )
+               SELECT cou_page.*, cou_user_partner.name AS user_name
+                 FROM (SELECT * FROM (%s) AS %s ORDER BY date DESC, id DESC LIMIT %s) AS cou_page
+            LEFT JOIN res_users AS cou_user ON cou_user.id = cou_page.user_id
+            LEFT JOIN res_partner AS cou_user_partner ON cou_user_partner.id = cou_user.partner_id
+             ORDER BY cou_page.date DESC, cou_page.id DESC%s""",
+            partner.id,
+            SQL(" UNION ALL ").join(branches),
+            SQL.identifier(self._table),
+            limit,
+            self._timeline_flush_sql(),
+        ))
+        return self.env.cr.dictfetchall()
+
+    def _timeline_flush_sql(self):
+        """Empty SQL that flushes the fields the sources read (``_depends``)
+        before the query runs, as reading the view itself does."""
+        fields_to_flush = []
+        models = [self]
+        while models:
+            model = models.pop()
+            for model_name, field_names in model._depends.items():
+                models.append(self.env[model_name])
+                fields_to_flush.extend(self.env[model_name]._fields[name] for name in field_names)
+        return SQL().join(SQL(to_flush=field) for field in fields_to_flush)
 
     @api.model
     def _get_timeline_icons(self):

@@ -1,0 +1,2 @@
+# [complaint]
+from . import portal

@@ -1,0 +1,2 @@
+# [complaint]
+from . import cou_complaint_report
