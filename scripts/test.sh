@@ -72,8 +72,7 @@ if [ -z "${SKIP_TOURS:-}" ]; then
     TLOG="$STATE_DIR/test-tours-$DB.log"
     info "running UI tours (Odoo's runner, headless Chromium)"
     "${ODOO_BIN[@]}" -c "$CONF" -d "$DB" --test-enable --test-tags "${TOUR_TAGS:-cou_tour}" \
-        --stop-after-init --http-port="$PORT" --log-level=info >"$TLOG" 2>&1
-    trc=$?
+        --stop-after-init --http-port="$PORT" --log-level=info >"$TLOG" 2>&1 && trc=0 || trc=$?
     ran="$(grep -oE '[0-9]+ post-tests in' "$TLOG" | tail -1 | grep -oE '^[0-9]+' || echo 0)"
     if grep -qiE "SkipTest|skipped|websocket-client module is not installed|Chrome executable not found" "$TLOG"; then
         grep -iE "skip|websocket|chrome" "$TLOG" | head -5
@@ -92,8 +91,7 @@ info "running tests with pytest-odoo"
 cd "$ADDONS_DIR"
 export PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}"
 "$VENV/bin/pytest" -p no:cacheprovider --odoo-config="$CONF" --odoo-database="$DB" \
-    --ignore-glob='*/tests/test_ui*.py' ${PYTEST_ARGS:-} crm_order_unified/tests
-prc=$?
+    --ignore-glob='*/tests/test_ui*.py' ${PYTEST_ARGS:-} crm_order_unified/tests && prc=0 || prc=$?
 if [ "$prc" = 5 ]; then echo "FAILED: pytest collected no test"; prc=1; fi
 [ "$status" = 0 ] && status=$prc
 if [ "$status" != 0 ] && [ "$prc" = 0 ]; then echo "FAILED: UI tours failed (see above)"; fi
