@@ -798,6 +798,19 @@ class ResPartner(models.Model):
         groups="crm_order_unified.group_cou_complaint_user",
     )
 
+    cou_complaint_rating_count = fields.Integer(
+        string="Complaint Ratings",
+        compute="_compute_cou_complaint_rating",
+        groups="crm_order_unified.group_cou_complaint_user",
+        help="Ratings the customer's contacts gave to the handling of their complaints.",
+    )
+    cou_complaint_rating_satisfaction = fields.Integer(
+        string="Complaint Satisfaction (%)",
+        compute="_compute_cou_complaint_rating",
+        groups="crm_order_unified.group_cou_complaint_user",
+        help="Share of satisfied ratings among the customer's complaint ratings.",
+    )
+
     def _compute_cou_complaint_counts(self):
         commercial = self.commercial_partner_id
         counts = self.env["cou.complaint"]._get_counts_by("commercial_partner_id", commercial)
@@ -813,6 +826,46 @@ class ResPartner(models.Model):
             ["__count"],
         )
         return {(partner.id, company.id): count for partner, company, count in groups}
+
+    def _compute_cou_complaint_rating(self):
+        """Complaint ratings of the commercial entity (all its contacts), one grouped query."""
+        from odoo.addons.rating.models.rating_data import RATING_LIMIT_SATISFIED  # [complaint] section only
+
+        commercial = self.commercial_partner_id
+        grades = {partner_id: [0, 0] for partner_id in commercial.ids}  # [satisfied, total]
+        if commercial:
+            groups = self.env["rating.rating"].sudo()._read_group(
+                self._get_cou_complaint_rating_domain(commercial),
+                ["partner_id", "rating"],
+                ["__count"],
+            )
+            for contact, rating, count in groups:
+                figures = grades.get(contact.commercial_partner_id.id)
+                if figures is not None:
+                    figures[1] += count
+                    if rating >= RATING_LIMIT_SATISFIED:
+                        figures[0] += count
+        for partner in self:
+            satisfied, total = grades.get(partner.commercial_partner_id.id, (0, 0))
+            partner.cou_complaint_rating_count = total
+            partner.cou_complaint_rating_satisfaction = round(satisfied * 100 / total) if total else 0
+
+    @api.model
+    def _get_cou_complaint_rating_domain(self, commercial_partners):
+        return [
+            ("res_model", "=", "cou.complaint"),
+            ("partner_id.commercial_partner_id", "in", commercial_partners.ids),
+            ("consumed", "=", True),
+            ("rating", ">=", 1),  # rating_data.RATING_LIMIT_MIN: 0 means "not rated"
+        ]
+
+    def action_cou_view_complaint_ratings(self):
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        return self.env["cou.complaint"]._get_ratings_action(
+            self._get_cou_complaint_rating_domain(commercial),
+            self.env._("Complaint ratings of %(customer)s", customer=commercial.display_name),
+        )
 
     def action_cou_view_complaints(self):
         self.ensure_one()
