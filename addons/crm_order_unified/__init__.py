@@ -1,1 +1,4 @@
 from . import models
+from . import wizard  # [complaint]
+from . import report  # [complaint]
+from . import controllers  # [complaint]

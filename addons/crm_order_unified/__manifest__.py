@@ -25,6 +25,7 @@ Customer Hub unifies order management and customer management.
         "crm",
         "mass_mailing",
         "base_automation",
+        "rating",
     ],
     "data": [
         "security/crm_order_unified_groups.xml",
@@ -32,14 +33,41 @@ Customer Hub unifies order management and customer management.
         "security/crm_order_unified_security.xml",
         # --- data files (keep one line per file, below its feature's marker) ---
         # [foundation]
+        "data/customer360_cron_data.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
         "views/account_move_views.xml",
         # [timeline]
+        "security/timeline_security.xml",
+        "views/cou_timeline_event_views.xml",
         # [complaint]
+        "security/complaint_security.xml",
+        "data/cou_complaint_mail_template_data.xml",
+        "data/cou_complaint_data.xml",
+        "views/cou_complaint_views.xml",
+        "views/cou_complaint_team_views.xml",
+        "views/cou_complaint_stage_views.xml",
+        "views/cou_complaint_category_views.xml",
+        "views/cou_complaint_tag_views.xml",
+        "views/cou_complaint_sla_views.xml",
+        "report/cou_complaint_report_views.xml",
+        "views/cou_complaint_integration_views.xml",
+        "views/cou_complaint_portal_templates.xml",
         # [segment]
+        "security/segment_security.xml",
+        "data/cou_rfm_segment_map_data.xml",
+        "data/cou_segment_data.xml",
+        "views/cou_segment_views.xml",
+        "views/utm_campaign_views.xml",
+        "views/mailing_mailing_views.xml",
+        "views/res_config_settings_views.xml",
         # [import]
+        "security/import_security.xml",
+        "data/cou_history_import_data.xml",
+        "views/cou_history_import_run_views.xml",
+        "views/cou_history_import_mapping_views.xml",
+        "wizard/cou_history_import_views.xml",
         # menus last: they reference the actions above
         "views/crm_order_unified_menus.xml",
     ],
@@ -48,7 +76,9 @@ Customer Hub unifies order management and customer management.
         "demo/crm_order_unified_demo.xml",
         # [timeline]
         # [complaint]
+        "demo/complaint_demo.xml",
         # [segment]
+        "demo/cou_segment_demo.xml",
         # [import]
     ],
     "assets": {
