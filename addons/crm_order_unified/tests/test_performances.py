@@ -33,9 +33,10 @@ class TestCustomer360Performance(CouCommon):
         count_fifty = self._count_queries(lambda: fifty._cou_refresh_customer_360())
         self.assertEqual(count_one, count_fifty)
         self.env.invalidate_all()
-        # budget: partners' commercial entities, 4 grouped queries (complaints:
-        # none yet), 3 flushes of pending computations, the update
-        with self.assertQueryCount(9):
+        # budget: partners' commercial entities, one grouped query per family
+        # (orders, revenue incl. imported history, deliveries, overdue,
+        # complaints), flushes of pending computations, the update
+        with self.assertQueryCount(10):
             fifty._cou_refresh_customer_360()
 
     def test_read_figures_queries_do_not_depend_on_size(self):
