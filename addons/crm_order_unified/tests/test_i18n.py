@@ -1,4 +1,5 @@
 import os
+import re
 
 import polib
 
@@ -28,6 +29,18 @@ class TestJapaneseTranslation(TransactionCase):
             missing,
             "%d terms lack Japanese in i18n/ja.po (run `make i18n`): %s" % (len(missing), missing[:40]),
         )
+
+    def test_ja_po_keeps_placeholders(self):
+        """A translation keeps every placeholder and QWeb expression of its
+        source, or formatting and mail rendering break in Japanese."""
+        pattern = re.compile(r'%\([a-z_]+\)[sd]|%[sd]|\{\{.*?\}\}|t-out="[^"]*"|t-att[a-z-]*="[^"]*"')
+        path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n", "ja.po")
+        broken = [
+            entry.msgid
+            for entry in polib.pofile(path)
+            if entry.msgstr and sorted(pattern.findall(entry.msgid)) != sorted(pattern.findall(entry.msgstr))
+        ]
+        self.assertFalse(broken, "translations that lose placeholders: %s" % broken[:20])
 
     def test_ja_po_loads_and_translates(self):
         self.env["res.lang"]._activate_lang("ja_JP")
