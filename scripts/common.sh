@@ -60,8 +60,9 @@ ensure_postgres() {
             fi
         fi
     fi
-    local i
-    for i in $(seq 1 20); do
+    local i tries=20
+    pg_is_local || tries=2
+    for i in $(seq 1 "$tries"); do
         if "$PY" - <<PYEOF 2>/dev/null
 import psycopg2, os
 psycopg2.connect(dbname="postgres", connect_timeout=3).close()
