@@ -28,14 +28,18 @@ class CouComplaint(models.Model):
     * creation (trigger "On creation"),
     * a stage change ("Stage is set to", field ``stage_id``; ``is_closed`` tells a closing stage),
     * an SLA breach ("On update" of ``sla_breached``; ``sla_breach_date`` is the missed deadline),
-    * the customer's rating once the ``rating`` dependency is enabled (see the lead's notes).
-    Documented helpers for their Python code: ``_notify_account_salesperson()`` and
-    ``_escalate_to_team_leader()``.
+    * the customer's rating ("On update" of ``rating_last_value``, stored by ``rating.mixin``:
+      the last rating given, 1 = dissatisfied, 3 = okay, 5 = satisfied, 0 = not rated yet;
+      ``rating_last_feedback`` holds the customer's comment). The rating request is sent when
+      a complaint reaches a closing stage with a ``rating_template_id`` and its team has
+      ``use_rating``; the customer answers on Odoo's ``/rate/<token>/<rate>`` page.
+    Documented helpers for their Python code: ``_notify_account_salesperson()``,
+    ``_escalate_to_team_leader()`` and ``_alert_low_rating()``.
     """
 
     _name = "cou.complaint"
     _description = "Customer Complaint"
-    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin"]
     _order = "priority desc, id desc"
     _primary_email = "email_from"
     _rec_names_search = ["reference", "name"]
@@ -561,18 +565,30 @@ class CouComplaint(models.Model):
                 complaint.message_subscribe(partner_ids=complaint.partner_id.ids)
         complaints._apply_stage_effects({}, now)
         complaints._refresh_customer_counters()
+        # A complaint saved already late (e.g. filed after the fact) gets the same activity as from the SLA job.
+        complaints.filtered(lambda c: c.sla_breached and not c.is_closed)._schedule_breach_activities()
         return complaints
 
     def write(self, vals):
         counter_fields = {"stage_id", "partner_id", "company_id", "active"}
         old_customers = self.commercial_partner_id if counter_fields & vals.keys() else None
+        # Breaches detected by this save (not by the SLA job) schedule the responsible's
+        # activity too; nested writes (stage effects, first response) leave it to this one.
+        check_breach = not self.env.context.get("cou_skip_breach_check")
+        not_breached = self.filtered(lambda c: not c.sla_breached) if check_breach else self.browse()
         old_stages = {}
         if "stage_id" in vals:
             old_stages = {complaint.id: complaint.stage_id for complaint in self}
             vals.setdefault("date_last_stage_update", fields.Datetime.now())
-        res = super().write(vals)
+        res = super(CouComplaint, self.with_context(cou_skip_breach_check=True)).write(vals)
         if "stage_id" in vals:
-            self._apply_stage_effects(old_stages, fields.Datetime.now())
+            self.with_context(cou_skip_breach_check=True)._apply_stage_effects(old_stages, fields.Datetime.now())
+            empty_stage = self.env["cou.complaint.stage"]
+            self.filtered(
+                lambda c: c.is_closed and not old_stages.get(c.id, empty_stage).is_closed
+            )._send_rating_requests()
+        if not_breached:
+            not_breached.filtered(lambda c: c.sla_breached and not c.is_closed)._schedule_breach_activities()
         if vals.get("partner_id"):
             for complaint in self:
                 if complaint.partner_id not in complaint.message_partner_ids:
@@ -657,6 +673,13 @@ class CouComplaint(models.Model):
     def action_view_credit_notes(self):
         self.ensure_one()
         return self._get_records_action(self.credit_note_ids, self.env._("Credit Notes"))
+
+    def action_open_ratings(self):
+        self.ensure_one()
+        return self._get_ratings_action(
+            [("res_model", "=", self._name), ("res_id", "=", self.id)],
+            self.env._("Ratings of %(complaint)s", complaint=self.display_name),
+        )
 
     def action_close(self):
         """Move the complaints to the first closing (non-cancelled) stage of their team."""
@@ -810,7 +833,7 @@ class CouComplaint(models.Model):
             elif stage.pause_sla and not stage.is_closed and not complaint.sla_pause_start:
                 vals["sla_pause_start"] = now
             if vals:
-                complaint.sudo().write(vals)
+                complaint.sudo().with_context(cou_skip_breach_check=True).write(vals)
 
     @api.model
     def _mail_drop_huge_attachments(self, msg_dict):
@@ -994,6 +1017,56 @@ class CouComplaint(models.Model):
                 ),
             )
 
+    def _alert_low_rating(self):
+        """Used by an automated action: a dissatisfied or lukewarm rating (``rating_last_value``
+        below 4) asks the team leader (else the assigned user) to call the customer back."""
+        for complaint in self:
+            user = complaint.team_id.user_id or complaint.user_id
+            if not user or not complaint.rating_last_value:
+                continue
+            complaint.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_call",
+                user_id=user.id,
+                summary=self.env._("Low rating: call the customer back"),
+                note=self.env._(
+                    "%(customer)s rated the handling of %(complaint)s %(rating)s/5.",
+                    customer=complaint.partner_id.display_name or "-",
+                    complaint=complaint.display_name,
+                    rating=int(complaint.rating_last_value),
+                ),
+            )
+
+    # --- Satisfaction ratings (rating.mixin) --- #
+    def _rating_get_parent_field_name(self):
+        return "team_id"
+
+    def _send_rating_requests(self):
+        """Ask the customer to rate the handling: sent (through the mail queue) when a
+        complaint reaches a closing stage that has a rating email template, unless its
+        team does not collect ratings."""
+        for complaint in self:
+            template = complaint.stage_id.rating_template_id
+            partner = complaint._rating_get_partner()
+            if not template or not partner or partner == self.env.user.partner_id:
+                continue
+            if complaint.team_id and not complaint.team_id.use_rating:
+                continue
+            complaint.rating_send_request(template, lang=partner.lang, force_send=False)
+
+    @api.model
+    def _get_ratings_action(self, domain, name):
+        action = self.env["ir.actions.act_window"]._for_xml_id("rating.rating_rating_action")
+        action.update(
+            {
+                "name": name,
+                "domain": domain,
+                "context": {"create": False},
+                "view_mode": "list,kanban,form,pivot,graph",
+                "views": [(False, "list"), (False, "kanban"), (False, "form"), (False, "pivot"), (False, "graph")],
+            }
+        )
+        return action
+
     def _escalate_to_team_leader(self):
         """Used by an automated action: hand a breached complaint to the team leader."""
         for complaint in self:
@@ -1149,6 +1222,13 @@ class CouComplaint(models.Model):
                 )
             if stage == "waiting":
                 complaint.sla_pause_start = opened + timedelta(days=1)
+            if stage == "resolved" and complaint.partner_id:  # the customer rated the handling
+                rate = (5, 5, 3, 1, 5)[index % 5]
+                complaint.rating_apply(
+                    rate,
+                    token=complaint._rating_get_access_token(),
+                    feedback="Thank you, quick and friendly." if rate == 5 else "It took too long." if rate == 1 else "",
+                )
             xmlids.append({"xml_id": f"crm_order_unified.cou_demo_complaint_{index + 1:02d}", "record": complaint,
                            "noupdate": True})
         self.env["ir.model.data"]._update_xmlids(xmlids)

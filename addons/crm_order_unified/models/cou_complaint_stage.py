@@ -43,3 +43,10 @@ class CouComplaintStage(models.Model):
         domain=[("model", "=", "cou.complaint")],
         help="Email sent to the customer when a complaint reaches this stage.",
     )
+    rating_template_id = fields.Many2one(
+        comodel_name="mail.template",
+        string="Rating Email Template",
+        domain=[("model", "=", "cou.complaint")],
+        help="On a closing stage: email asking the customer to rate how the complaint was handled, "
+        "sent when a complaint reaches this stage (if its team collects customer ratings).",
+    )

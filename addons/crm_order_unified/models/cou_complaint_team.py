@@ -9,7 +9,7 @@ class CouComplaintTeam(models.Model):
 
     _name = "cou.complaint.team"
     _description = "Complaint Team"
-    _inherit = ["mail.alias.mixin", "mail.thread"]
+    _inherit = ["mail.alias.mixin", "mail.thread", "rating.parent.mixin"]
     _order = "sequence, name, id"
 
     # === FIELDS === #
@@ -66,6 +66,12 @@ class CouComplaintTeam(models.Model):
         string="Customers See Their Company's Complaints",
         help="When set, portal users see all complaints of their company; otherwise only their own.",
     )
+    use_rating = fields.Boolean(
+        string="Customer Ratings",
+        default=True,
+        help="Ask customers to rate the handling of their complaint when it reaches a closing "
+        "stage that has a rating email template.",
+    )
     complaint_ids = fields.One2many(comodel_name="cou.complaint", inverse_name="team_id", string="Complaints")
     open_complaint_count = fields.Integer(string="Open Complaints", compute="_compute_complaint_counts")
     breached_complaint_count = fields.Integer(string="Breached Complaints", compute="_compute_complaint_counts")
@@ -107,6 +113,13 @@ class CouComplaintTeam(models.Model):
         action["domain"] = [("team_id", "=", self.id)]
         action["context"] = {"default_team_id": self.id, "search_default_filter_open": 1}
         return action
+
+    def action_view_ratings(self):
+        self.ensure_one()
+        return self.env["cou.complaint"]._get_ratings_action(
+            [("parent_res_model", "=", self._name), ("parent_res_id", "=", self.id)],
+            self.env._("Ratings of %(team)s", team=self.display_name),
+        )
 
     # === BUSINESS METHODS === #
     def _alias_get_creation_values(self):

@@ -195,6 +195,8 @@ class ResPartner(models.Model):
                             ("company_id", "=", company.id),
                         ],
                         order="date_order desc, id desc",
+                        # one customer (a form): fetch five, not its whole history
+                        limit=5 if len(commercial) == 1 else None,
                     ),
                     5,
                 )
@@ -489,8 +491,10 @@ class ResPartner(models.Model):
                      JOIN res_partner p ON p.id = so.partner_id
                     WHERE so.state = 'sale'
                       AND p.commercial_partner_id = ANY(%s)
+                      AND NOT %s
                  GROUP BY p.commercial_partner_id, so.company_id""",
                 self.ids,
+                self._cou_imported_return_order_condition("so"),  # [import] hook, see below
             )
         )
         rows = self.env.cr.fetchall()
@@ -585,9 +589,11 @@ class ResPartner(models.Model):
         )
         rows = self.env.cr.fetchall()
         currencies = self._cou_company_currencies({row[1] for row in rows})
+        # Unapplied payments and credit notes past their date lower what is
+        # overdue, but a customer in credit owes nothing: never below zero.
         return {
             (partner_id, company_id): {
-                "customer_overdue_amount": currencies[company_id].round(amount or 0.0)
+                "customer_overdue_amount": currencies[company_id].round(max(amount or 0.0, 0.0))
             }
             for partner_id, company_id, amount in rows
         }
@@ -744,6 +750,21 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
     # [import] order history import (owned by the import feature)
     # ------------------------------------------------------------
+
+    @api.model
+    def _cou_imported_return_order_condition(self, alias):
+        """SQL condition on the ``sale_order`` row ``alias``: true for an
+        imported return order (a cancellation imported in "return orders"
+        mode: negative quantities, negative amount). Such an order is a
+        refund, not an order: it is left out of the order figures (count,
+        average, first/last order dates, rhythm) and lowers the revenue only
+        (see :meth:`_cou_add_imported_order_revenue`), as a credit note would."""
+        self.env["sale.order"].flush_model(["cou_imported", "amount_untaxed"])
+        return SQL(
+            "(%s IS TRUE AND %s < 0)",
+            SQL.identifier(alias, "cou_imported"),
+            SQL.identifier(alias, "amount_untaxed"),
+        )
 
     def _cou_add_imported_order_revenue(self, rows):
         """Revenue of imported history orders that have no invoice in Odoo

@@ -19,3 +19,4 @@ from . import test_complaint_portal
 from . import test_ui_complaint
 from . import test_ui_segment
 from . import test_complaint_rating
+from . import test_ui_import

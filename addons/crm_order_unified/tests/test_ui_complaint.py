@@ -71,3 +71,30 @@ class TestComplaintUi(CouTourCase):
             "csrf_token": http.Request.csrf_token(self), "order_id": self.order.id, "name": "", "description": "",
         })
         self.assertIn("Please give a subject", response.text)
+
+    def test_customer_rates_through_token_route(self):
+        """The rating request's link opens Odoo's /rate/<token>/<rate> page; submitting it rates the complaint."""
+        stage_resolved = self.env.ref("crm_order_unified.cou_complaint_stage_resolved")
+        stage_resolved.rating_template_id = self.env.ref("crm_order_unified.mail_template_cou_complaint_rating_request")
+        complaint = self.env["cou.complaint"].create({
+            "name": "Tour: rate me", "partner_id": self.portal_user.partner_id.id, "sale_order_id": self.order.id,
+        })
+        complaint.action_close()
+        rating = complaint.rating_ids
+        self.assertEqual(len(rating), 1)
+        self.assertFalse(rating.consumed)
+        self.authenticate(None, None)  # the public visitor clicking in the email
+        page = self.url_open(f"/rate/{rating.access_token}/5")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("submit_feedback", page.text)
+        response = self.url_open(f"/rate/{rating.access_token}/submit_feedback", data={
+            "csrf_token": http.Request.csrf_token(self), "rate": "5", "feedback": "Great care",
+        })
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(rating.consumed)
+        self.assertEqual(rating.rating, 5)
+        self.assertEqual(complaint.rating_last_value, 5)
+        self.assertEqual(complaint.rating_last_feedback, "Great care")
+        self.assertEqual(rating.parent_res_id, complaint.team_id.id, "counts in the team's satisfaction")
+        self.assertEqual(self.customer.cou_complaint_rating_satisfaction, 100)
+        self.assertTrue(complaint.message_ids.filtered(lambda m: m.author_id == self.portal_user.partner_id))
