@@ -90,8 +90,9 @@ fi
 info "running tests with pytest-odoo"
 cd "$ADDONS_DIR"
 export PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}"
+eval "PYTEST_EXTRA=(${PYTEST_ARGS:-})"  # shell words, so -k 'a or b' works
 "$VENV/bin/pytest" -p no:cacheprovider --odoo-config="$CONF" --odoo-database="$DB" \
-    --ignore-glob='*/tests/test_ui*.py' ${PYTEST_ARGS:-} crm_order_unified/tests && prc=0 || prc=$?
+    --ignore-glob='*/tests/test_ui*.py' "${PYTEST_EXTRA[@]}" crm_order_unified/tests && prc=0 || prc=$?
 if [ "$prc" = 5 ]; then echo "FAILED: pytest collected no test"; prc=1; fi
 [ "$status" = 0 ] && status=$prc
 if [ "$status" != 0 ] && [ "$prc" = 0 ]; then echo "FAILED: UI tours failed (see above)"; fi

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
@@ -43,8 +44,16 @@ class AccountMove(models.Model):
 
     def action_cou_view_deliveries(self):
         self.ensure_one()
+        deliveries = self._cou_get_deliveries()
+        if not deliveries:
+            raise UserError(
+                self.env._("Invoice %(name)s has no delivery: it comes from no sale order "
+                           "with transfers.", name=self.display_name)
+            )
+        # one invoice may bill several orders (of several contacts): the action
+        # only takes its defaults (customer, origin) from one of them
         orders = self.invoice_line_ids.sale_line_ids.order_id
-        return orders._get_action_view_picking(self._cou_get_deliveries())
+        return orders[:1]._get_action_view_picking(deliveries)
 
     # ------------------------------------------------------------
     # BUSINESS METHODS
@@ -72,12 +81,12 @@ class AccountMove(models.Model):
         groups="crm_order_unified.group_cou_complaint_user",
     )
     cou_complaint_count = fields.Integer(
-        string="Complaints",
+        string="Complaint Count",
         compute="_compute_cou_complaint_counts",
         groups="crm_order_unified.group_cou_complaint_user",
     )
     cou_open_complaint_count = fields.Integer(
-        string="Open Complaints",
+        string="Open Complaint Count",
         compute="_compute_cou_complaint_counts",
         groups="crm_order_unified.group_cou_complaint_user",
     )

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 from .res_partner import CUSTOMER_360_GROUP
 
@@ -74,6 +75,7 @@ class CouCustomerContextMixin(models.AbstractModel):
         groups=CUSTOMER_360_GROUP,
     )
     cou_customer_open_complaint_count = fields.Integer(
+        string="Customer's Open Complaints",
         related="partner_id.commercial_partner_id.customer_open_complaint_count",
         groups=CUSTOMER_360_GROUP,
     )
@@ -100,4 +102,6 @@ class CouCustomerContextMixin(models.AbstractModel):
     def action_cou_view_customer(self):
         """Open the customer (commercial entity) of the document."""
         self.ensure_one()
+        if not self.partner_id:
+            raise UserError(self.env._("Set a customer on this document first."))
         return self.partner_id.action_cou_view_customer()

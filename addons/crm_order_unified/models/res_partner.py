@@ -276,6 +276,20 @@ class ResPartner(models.Model):
             (moving | self.commercial_partner_id)._cou_refresh_customer_360()
         return res
 
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        # A figure without a value for the current company means 0 (nothing
+        # bought, nothing overdue): sort it as the smallest value, so sorting a
+        # list by revenue descending starts with the best customers, not with
+        # the customers that never ordered.
+        if (
+            not nulls.code
+            and field_name in self._fields
+            and field_name.startswith("customer_")
+            and self._fields[field_name].company_dependent
+        ):
+            nulls = SQL("NULLS LAST") if direction.code == "DESC" else SQL("NULLS FIRST")
+        return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
+
     # ------------------------------------------------------------
     # ACTION METHODS
     # ------------------------------------------------------------

@@ -1,7 +1,9 @@
 from odoo import api, fields, models
 
 # Changing one of these on a confirmed order changes its customer's order figures.
-ORDER_FIGURE_FIELDS = {"state", "partner_id", "date_order", "company_id", "order_line", "currency_id"}
+# Line changes (``order_line``) are caught on sale.order.line itself, whichever
+# way they are made (see models/sale_order_line.py, [foundation] section).
+ORDER_FIGURE_FIELDS = {"state", "partner_id", "date_order", "company_id", "currency_id"}
 
 
 class SaleOrder(models.Model):
@@ -110,12 +112,12 @@ class SaleOrder(models.Model):
         groups="crm_order_unified.group_cou_complaint_user",
     )
     cou_complaint_count = fields.Integer(
-        string="Complaints",
+        string="Complaint Count",
         compute="_compute_cou_complaint_counts",
         groups="crm_order_unified.group_cou_complaint_user",
     )
     cou_open_complaint_count = fields.Integer(
-        string="Open Complaints",
+        string="Open Complaint Count",
         compute="_compute_cou_complaint_counts",
         groups="crm_order_unified.group_cou_complaint_user",
     )

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class StockPicking(models.Model):
@@ -53,6 +54,10 @@ class StockPicking(models.Model):
 
     def action_cou_view_sale_order(self):
         self.ensure_one()
+        if not self.sale_id:
+            raise UserError(
+                self.env._("Transfer %(name)s does not come from a sale order.", name=self.name)
+            )
         return {
             "type": "ir.actions.act_window",
             "res_model": "sale.order",
@@ -62,6 +67,10 @@ class StockPicking(models.Model):
 
     def action_cou_view_invoices(self):
         self.ensure_one()
+        if not self.sale_id.invoice_ids:
+            raise UserError(
+                self.env._("The sale order of transfer %(name)s has no invoice yet.", name=self.name)
+            )
         return self.sale_id.action_view_invoice()
 
     # ------------------------------------------------------------
@@ -87,12 +96,12 @@ class StockPicking(models.Model):
         groups="crm_order_unified.group_cou_complaint_user",
     )
     cou_complaint_count = fields.Integer(
-        string="Complaints",
+        string="Complaint Count",
         compute="_compute_cou_complaint_counts",
         groups="crm_order_unified.group_cou_complaint_user",
     )
     cou_open_complaint_count = fields.Integer(
-        string="Open Complaints",
+        string="Open Complaint Count",
         compute="_compute_cou_complaint_counts",
         groups="crm_order_unified.group_cou_complaint_user",
     )

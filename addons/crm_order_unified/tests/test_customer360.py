@@ -1,8 +1,11 @@
 from datetime import date
 
 from freezegun import freeze_time
+from lxml import etree
 
+from odoo import Command
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CouCommon
 
@@ -214,6 +217,19 @@ class TestCustomer360(CouCommon):
             )
             self.assertEqual(len(groups), 2)
 
+    def test_sorting_puts_customers_without_figures_last(self):
+        """A customer that never ordered has no stored figure: sorting by
+        revenue descending lists it after the customers that bought, and
+        ascending before them, as if its figure were 0."""
+        buyer = self.customer_company
+        never = self.env["res.partner"].create({"name": "COU Never Ordered", "is_company": True})
+        self._cou_invoice(self._cou_create_order(buyer))
+        Partner = self.env["res.partner"]
+        domain = [("id", "in", (buyer | never).ids)]
+        self.assertEqual(Partner.search(domain, order="customer_lifetime_revenue desc").ids, [buyer.id, never.id])
+        self.assertEqual(Partner.search(domain, order="customer_lifetime_revenue asc").ids, [never.id, buyer.id])
+        self.assertEqual(Partner.search(domain, order="customer_order_count desc").ids, [buyer.id, never.id])
+
     def test_refresh_all(self):
         order = self._cou_create_order(self.customer_company)
         self.env.cr.execute(
@@ -225,3 +241,65 @@ class TestCustomer360(CouCommon):
         self.env["res.partner"]._cou_refresh_customer_360_all(batch_size=50)
         self.assertFigures(self.customer_company, order_count=1)
         self.assertTrue(order)
+
+    def test_line_changes_on_confirmed_order(self):
+        """Lines added or changed on a confirmed order, whichever way (the
+        order form or the line itself, e.g. an extra product delivered), change
+        the average order value."""
+        order = self._cou_create_order(self.customer_company, [(self.product_order, 10, 10.0)])
+        self.assertFigures(self.customer_company, order_count=1, avg_order_value=100.0)
+        line = self.env["sale.order.line"].create(
+            {"order_id": order.id, "product_id": self.product_order.id, "product_uom_qty": 5, "price_unit": 10.0}
+        )
+        self.assertFigures(self.customer_company, avg_order_value=150.0)
+        line.product_uom_qty = 20
+        self.assertFigures(self.customer_company, avg_order_value=300.0)
+        order.write({"order_line": [Command.update(line.id, {"price_unit": 5.0})]})
+        self.assertFigures(self.customer_company, order_count=1, avg_order_value=200.0)
+
+    def test_overdue_never_negative(self):
+        """An unapplied credit note past its date lowers what is overdue, but a
+        customer in credit owes nothing."""
+        with freeze_time("2024-01-01"):
+            refund = self.init_invoice(
+                "out_refund", self.customer_individual, "2024-01-01", amounts=[50.0], taxes=[], post=True
+            )
+            self.assertEqual(refund.amount_residual, 50.0)
+        with freeze_time("2024-02-01"):
+            self.env["res.partner"]._cron_cou_refresh_overdue()
+            self.assertFigures(self.customer_individual, overdue_amount=0.0, lifetime_revenue=-50.0)
+            self.init_invoice(
+                "out_invoice", self.customer_individual, "2024-02-01", amounts=[120.0], taxes=[], post=True
+            )
+        with freeze_time("2024-03-01"):
+            self.env["res.partner"]._cron_cou_refresh_overdue()
+            self.assertFigures(self.customer_individual, overdue_amount=70.0, lifetime_revenue=70.0)
+
+    def test_recent_orders_are_the_last_five(self):
+        orders = self.env["sale.order"]
+        for day in range(1, 8):
+            orders |= self._cou_create_order(
+                self.customer_contact, date=f"2024-01-{day:02d} 10:00", confirm=day % 2 == 0
+            )
+        expected = orders.sorted("date_order", reverse=True)[:5]
+        self.assertEqual(self.customer_delivery.customer_recent_order_ids.ids, expected.ids)
+        # several customers at once: five each
+        self._cou_create_order(self.customer_individual)
+        both = (self.customer_company | self.customer_individual).with_context(prefetch_fields=False)
+        both.invalidate_recordset()
+        self.assertEqual(both[0].customer_recent_order_ids.ids, expected.ids)
+        self.assertEqual(len(both[1].customer_recent_order_ids), 1)
+
+    def test_customer_accounts_filter(self):
+        """The Customers menu lists customer accounts: companies and individuals,
+        not the contacts and addresses that roll up into them."""
+        arch = self.env["res.partner"].get_views([(False, "search")])["views"]["search"]["arch"]
+        node = etree.fromstring(arch).xpath("//filter[@name='cou_customer_accounts']")[0]
+        domain = safe_eval(node.get("domain"), {"context_today": date.today})
+        self._cou_create_order(self.customer_contact)
+        self._cou_create_order(self.customer_individual)
+        found = self.env["res.partner"].search(domain + [("customer_order_count", ">", 0)])
+        self.assertIn(self.customer_company, found)
+        self.assertIn(self.customer_individual, found)
+        self.assertNotIn(self.customer_contact, found)
+        self.assertNotIn(self.customer_delivery, found)

@@ -1,4 +1,6 @@
-from odoo.exceptions import AccessError
+from lxml import etree
+
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import CouCommon
@@ -56,3 +58,63 @@ class TestCustomer360Access(CouCommon):
         self.assertEqual(invoice.cou_customer_lifetime_revenue, 100.0)
         self.assertEqual(invoice.cou_delivery_count, 1)
         self.assertEqual(self.order_1.picking_ids.cou_invoice_count, 1)
+
+    def _form_arch(self, model, user):
+        """Names of the buttons and fields the user gets in the form view."""
+        arch = self.env[model].with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+        tree = etree.fromstring(arch)
+        return {node.get("name") for node in tree.xpath("//button | //field[not(@data-used-by)]")}
+
+    def test_links_follow_read_rights(self):
+        """Each role only gets the buttons and lists of documents it may read
+        (stock users cannot read invoices, invoicing users cannot read
+        transfers), so no link ends on an access error."""
+        stock = self._form_arch("res.partner", self.user_stock)
+        self.assertIn("action_cou_view_deliveries", stock)
+        self.assertIn("action_cou_view_orders", stock)
+        self.assertNotIn("action_cou_view_invoices", stock)
+        invoicing = self._form_arch("res.partner", self.user_invoice)
+        self.assertIn("action_cou_view_invoices", invoicing)
+        self.assertNotIn("action_cou_view_deliveries", invoicing)
+        self.assertNotIn("customer_open_picking_ids", invoicing)
+        picking = self._form_arch("stock.picking", self.user_stock)
+        self.assertIn("action_cou_view_sale_order", picking)
+        self.assertNotIn("action_cou_view_invoices", picking)
+        self.assertNotIn("cou_customer_unpaid_invoice_ids", picking)
+        # salespeople without inventory rights still link the order to its deliveries
+        order = self._form_arch("sale.order", self.user_salesman)
+        self.assertIn("action_view_delivery", order)
+        self.assertIn("action_cou_view_customer", order)
+        self.assertIn("action_cou_view_invoices", self._form_arch("stock.picking", self.user_salesman))
+        action = self.order_1.with_user(self.user_salesman).action_view_delivery()
+        self.assertEqual(action["res_id"], self.order_1.picking_ids.id)
+
+    def test_links_from_an_invoice_of_several_orders(self):
+        """One invoice billing orders of two contacts opens all their deliveries."""
+        self.order_2.partner_invoice_id = self.customer_company
+        self.order_1.partner_invoice_id = self.customer_company
+        invoice = (self.order_1 | self.order_2)._create_invoices()
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.cou_delivery_count, 2)
+        action = invoice.with_user(self.user_sale_manager).action_cou_view_deliveries()
+        self.assertEqual(
+            self.env["stock.picking"].search(action["domain"]),
+            (self.order_1 | self.order_2).picking_ids,
+        )
+        self.assertEqual(invoice.action_cou_view_customer()["res_id"], self.customer_company.id)
+
+    def test_links_without_target_give_clear_errors(self):
+        picking = self.order_1.picking_ids
+        manual_picking = self.env["stock.picking"].create(
+            {"partner_id": self.customer_company.id, "picking_type_id": picking.picking_type_id.id}
+        )
+        with self.assertRaisesRegex(UserError, "does not come from a sale order"):
+            manual_picking.action_cou_view_sale_order()
+        with self.assertRaisesRegex(UserError, "has no invoice yet"):
+            picking.action_cou_view_invoices()
+        invoice = self.init_invoice("out_invoice", self.customer_company, amounts=[10.0], taxes=[])
+        with self.assertRaisesRegex(UserError, "has no delivery"):
+            invoice.action_cou_view_deliveries()
+        invoice.partner_id = False
+        with self.assertRaisesRegex(UserError, "Set a customer"):
+            invoice.action_cou_view_customer()
