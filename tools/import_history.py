@@ -27,6 +27,7 @@ def parse_args(argv):
     p.add_argument("--non-product", choices=["reject", "service"], default="service")
     p.add_argument("--missing-customer", choices=["reject", "guest"], default="reject")
     p.add_argument("--create-invoices", action="store_true")
+    p.add_argument("--create-deliveries", action="store_true", help="also deliver the goods (stock moves)")
     p.add_argument("--batch-size", type=int, default=20000)
     p.add_argument("--rejected-out", default=None, help="write the rejected rows CSV to this path")
     p.add_argument("--resume", type=int, default=None, help="id of a failed run to resume")
@@ -111,6 +112,7 @@ def main(argv):
                 "non_product_mode": args.non_product,
                 "missing_customer_mode": args.missing_customer,
                 "create_invoices": args.create_invoices,
+                "create_deliveries": args.create_deliveries,
             }
             if args.dry_run:
                 started = time.time()

@@ -155,6 +155,12 @@ class CouHistoryImportRun(models.Model):
         help="Also create and post customer invoices (and credit notes for return orders) "
         "through the standard workflow, dated on the order date. Slow: for small histories.",
     )
+    create_deliveries = fields.Boolean(
+        string="Create Deliveries",
+        readonly=True,
+        help="Also create the deliveries (stock moves) of the goods through the standard workflow, "
+        "validated on the order date. They lower the current stock. Slow: for small histories.",
+    )
     batch_size = fields.Integer(string="Lines per Batch", default=20000, readonly=True)
 
     rows_total = fields.Integer(string="Rows", readonly=True)
@@ -264,9 +270,15 @@ class CouHistoryImportRun(models.Model):
             self.env.cr.commit()
             try:
                 run._import_execute(commit=True)
-            except Exception:
+            except Exception as e:  # noqa: BLE001
                 _logger.exception("order history import %s failed", run.id)
                 self.env.cr.rollback()
+                self.env.invalidate_all()
+                if run.state == "running":  # never leave a run "running" forever
+                    run.write(
+                        {"state": "failed", "error_message": str(e), "date_end": fields.Datetime.now()}
+                    )
+                    self.env.cr.commit()
 
     # ------------------------------------------------------------
     # BUSINESS METHODS: import engine
@@ -335,7 +347,17 @@ class CouHistoryImportRun(models.Model):
                 if e.start < len(sample) - 4:
                     encoding = "latin-1"
             text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
-            yield from csv.reader(text, delimiter=delimiter)
+            reader = csv.reader(text, delimiter=delimiter)
+            try:
+                yield from reader
+            except csv.Error as e:
+                raise UserError(
+                    self.env._(
+                        "This file cannot be read as CSV near line %(line)s: %(error)s",
+                        line=reader.line_num,
+                        error=e,
+                    )
+                ) from e
 
     @api.model
     def _import_read_xlsx(self, content, path):
@@ -871,6 +893,7 @@ class CouHistoryImportRun(models.Model):
             "non_product_mode": self.non_product_mode,
             "missing_customer_mode": self.missing_customer_mode,
             "create_invoices": self.create_invoices,
+            "create_deliveries": self.create_deliveries,
         }
 
     def _import_execute(self, commit=True, progress=None):
@@ -1039,6 +1062,8 @@ class CouHistoryImportRun(models.Model):
             tag = context["tag_id"]
             self._import_copy("sale_order_tag_rel", ["order_id", "tag_id"], [(oid, tag) for oid in order_ids])
             self._import_recompute_others(order_ids, [r[0] for r in line_rows], cache)
+            if self.create_deliveries:
+                self._import_create_deliveries(order_ids)
             if self.create_invoices:
                 self._import_create_invoices(order_ids)
             self.write(
@@ -1171,6 +1196,7 @@ class CouHistoryImportRun(models.Model):
             "uid": self.env.uid,
             "company": company,
             "company_currency": company.currency_id,
+            "invoice_all": self.create_invoices,
             "validity_days": company.quotation_validity_days,
             "tag_id": tag.id,
             "order_columns": order_columns,
@@ -1208,6 +1234,11 @@ class CouHistoryImportRun(models.Model):
         subtotal = float_round(qty * price, precision_digits=digits)
         price_reduce = float_round(subtotal / qty, precision_digits=self._import_price_digits()) if qty else 0.0
         policy = product["policy"]
+        delivered_method = "stock_move" if product["type"] == "consu" else "manual"
+        qty_delivered = 0.0
+        if cache["invoice_all"] and policy != "order":
+            # invoices asked for: the history was delivered outside Odoo
+            policy, delivered_method, qty_delivered = "order", "manual", qty
         qty_to_invoice = qty if policy == "order" else 0.0
         if qty_to_invoice:
             status = "to invoice"
@@ -1222,7 +1253,7 @@ class CouHistoryImportRun(models.Model):
             line_id, order_id, 10, cache["company"].id, order["currency_id"],
             cache["customers"][order["ckey"]], header["user_id"] or None, product_id, product["uom_id"],
             "sale", name, qty, price, 0.0, subtotal, 0.0, subtotal, price_reduce, price_reduce,
-            price, "stock_move" if product["type"] == "consu" else "manual", 0.0, 0.0, qty_to_invoice,
+            price, delivered_method, qty_delivered, 0.0, qty_to_invoice,
             status, 0.0, to_invoice, None, None, product["sale_delay"], 0.0,
             header["warehouse_id"] or None, uid, now, uid, now, "%s#%s" % (order["ref"], line_no),
             *cache["line_defaults"].values(),
@@ -1332,15 +1363,44 @@ class CouHistoryImportRun(models.Model):
             empty.add("analytic_distribution")
         return empty
 
+    def _import_create_deliveries(self, order_ids):
+        """Optional: deliver the batch's goods with the standard workflow
+        (procurement, picking, validation), dated on the order date (slow;
+        for small histories). A return order gets a receipt."""
+        orders = self.env["sale.order"].browse(order_ids).with_context(
+            mail_create_nolog=True, mail_notrack=True, tracking_disable=True
+        )
+        orders.locked = False  # sale_stock launches no procurement on a locked order
+        orders.order_line._action_launch_stock_rule()
+        orders.locked = True
+        pickings = orders.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        for move in pickings.move_ids:
+            move.quantity = move.product_uom_qty
+        pickings.move_ids.picked = True
+        pickings.with_context(skip_backorder=True, skip_sms=True)._action_done()
+        for order in orders.filtered("picking_ids"):
+            date = order.date_order
+            order.picking_ids.write({"date_done": date})
+            order.picking_ids.move_ids.write({"date": date})
+            order.picking_ids.move_ids.move_line_ids.write({"date": date})
+        return pickings
+
     def _import_create_invoices(self, order_ids):
-        """Optional: invoice the batch's orders with the standard workflow,
-        dated on the order date (slow; for small histories)."""
-        orders = self.env["sale.order"].browse(order_ids)
-        for order in orders:
-            moves = order.with_context(mail_create_nolog=True, tracking_disable=True)._create_invoices(final=True)
-            for move in moves:
-                move.invoice_date = order.date_order.date()
-            moves.action_post()
+        """Optional: invoice the batch's orders with the standard workflow, one
+        posted invoice per order (a credit note for a return order), dated on
+        the order date (slow; for small histories)."""
+        orders = self.env["sale.order"].browse(order_ids).with_context(
+            mail_create_nolog=True, mail_notrack=True, tracking_disable=True
+        )
+        moves = orders._create_invoices(grouped=True, final=True)
+        by_date = defaultdict(lambda: self.env["account.move"])
+        for move in moves:
+            order = move.invoice_line_ids.sale_line_ids.order_id[:1]
+            by_date[order.date_order.date()] |= move
+        for date, date_moves in by_date.items():
+            date_moves.write({"invoice_date": date})
+        moves.action_post()
+        return moves
 
     def _import_refresh_customer_360(self, partner_ids, commit, progress=None):
         """Recompute the Customer 360 figures of the imported customers, set-based by chunks."""

@@ -846,6 +846,7 @@ class ResPartner(models.Model):
         help="Share of satisfied ratings among the customer's complaint ratings.",
     )
 
+    @api.depends_context("uid")  # the complaints the user may read
     def _compute_cou_complaint_counts(self):
         commercial = self.commercial_partner_id
         counts = self.env["cou.complaint"]._get_counts_by("commercial_partner_id", commercial)

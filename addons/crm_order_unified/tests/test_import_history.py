@@ -325,3 +325,101 @@ class TestImportHistory(CouCommon):
         self.assertAlmostEqual(imported.customer_lifetime_revenue, (73 + 2.5) / 0.8, places=2)
         for fname in fnames:
             self.assertEqual(imported[fname], manual[fname], fname)
+
+    # ------------------------------------------------------------
+    # options: invoices, return orders in the figures
+    # ------------------------------------------------------------
+
+    def test_import_refund_mode_figures(self):
+        """A return order lowers the revenue (like a credit note) but is not an
+        order: count, average and dates come from the sales only."""
+        self._run(cancel_mode="refund").action_process()
+        alpha = self._imported("SO1001").partner_id
+        self.assertTrue(self._imported("C1009"), "the return order is imported")
+        alpha.invalidate_recordset()
+        self.assertEqual(alpha.customer_order_count, 2, "SO1001 and SO1003; the return C1009 is not an order")
+        self.assertAlmostEqual(alpha.customer_avg_order_value, (73 + 12.5) / 2 / 0.8, delta=0.006)
+        self.assertEqual(str(alpha.customer_last_order_date), "2023-03-01", "not the return's date")
+        self.assertAlmostEqual(alpha.customer_lifetime_revenue, (73 + 12.5 - 10) / 0.8, delta=0.011)
+
+    def test_import_create_invoices(self):
+        """Invoices asked for: one posted invoice per order, a credit note per
+        return order, dated on the order date, also for an existing product
+        invoiced on delivery; revenue counted once."""
+        existing = self.env["product.product"].create(
+            {"name": "Blue Mug (existing)", "default_code": "P100", "type": "consu",
+             "invoice_policy": "delivery", "taxes_id": [Command.clear()]}
+        )
+        run = self._run(cancel_mode="refund", create_invoices=True)
+        run.action_process()
+        self.assertEqual(run.state, "done", run.error_message)
+        orders = run.order_ids
+        self.assertEqual(len(orders), 5)
+        self.assertIn(existing, orders.order_line.product_id)
+        self.assertFalse(orders.picking_ids, "invoices only, no deliveries")
+        for order in orders:
+            invoice = order.invoice_ids
+            self.assertEqual(len(invoice), 1, order.name)
+            self.assertEqual(invoice.state, "posted", order.name)
+            self.assertEqual(invoice.invoice_date, order.date_order.date(), order.name)
+            self.assertEqual(invoice.currency_id, order.currency_id, order.name)
+            self.assertAlmostEqual(invoice.amount_untaxed, abs(order.amount_untaxed), places=2, msg=order.name)
+            self.assertEqual(order.invoice_status, "invoiced", order.name)
+        self.assertEqual(self._imported("C1009").invoice_ids.move_type, "out_refund")
+        self.assertEqual(set((orders - self._imported("C1009")).invoice_ids.mapped("move_type")), {"out_invoice"})
+        alpha = self._imported("SO1001").partner_id
+        alpha.invalidate_recordset()
+        self.assertAlmostEqual(alpha.customer_lifetime_revenue, (73 + 12.5 - 10) / 0.8, delta=0.011)
+        self.assertEqual(alpha.customer_order_count, 2)
+
+    def test_import_unreadable_csv(self):
+        """A CSV the reader rejects (a field over the csv module's limit) is a
+        clear error, in the dry run and in the real run, and nothing is written."""
+        content = self.content + b'SO2000,2023-05-01 10:00:00,CUST1,"' + b"x" * 200000 + b'",,,P100,Mug,1,2.5,GBP\n'
+        before = self._counts()
+        wizard = (
+            self.env["cou.history.import"]
+            .with_user(self.user_hub_manager)
+            .create({"file": base64.b64encode(content), "file_name": "broken.csv"})
+        )
+        wizard.action_load_file()
+        with self.assertRaisesRegex(UserError, "line 19"):
+            wizard.action_dry_run()
+        self.assertEqual(self._counts(), before)
+        attachment = self.env["ir.attachment"].create({"name": "broken.csv", "raw": content})
+        run = self._run(file_path=False, attachment_id=attachment.id, file_name="broken.csv")
+        try:  # not assertRaises: its savepoint would roll back the "failed" state
+            run.action_process()
+        except UserError as e:
+            self.assertIn("cannot be read as CSV", str(e))
+        else:
+            self.fail("an unreadable file must raise a UserError")
+        self.assertEqual(run.state, "failed")
+        self.assertIn("line 19", run.error_message)
+        self.assertEqual(self._counts(), before, "nothing half-written")
+
+    def test_import_create_deliveries(self):
+        """Deliveries asked for: the goods of each order are delivered, done on
+        the order date; services get no move, a return order gets a receipt."""
+        run = self._run(cancel_mode="refund", create_deliveries=True)
+        run.action_process()
+        self.assertEqual(run.state, "done", run.error_message)
+        so1001 = self._imported("SO1001")
+        picking = so1001.picking_ids
+        self.assertEqual(len(picking), 1)
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.date_done, so1001.date_order)
+        self.assertEqual(set(picking.move_ids.mapped("date")), {so1001.date_order})
+        self.assertEqual(
+            sorted(picking.move_ids.mapped("product_id.default_code")), ["P100", "P200"], "no move for POST"
+        )
+        goods = so1001.order_line.filtered(lambda l: l.product_id.type == "consu")
+        self.assertEqual(goods.mapped("qty_delivered"), goods.mapped("product_uom_qty"))
+        receipt = self._imported("C1009").picking_ids
+        self.assertEqual(len(receipt), 1, "a return order brings the goods back")
+        self.assertEqual(receipt.state, "done")
+        self.assertEqual(receipt.location_dest_id.usage, "internal")
+        self.assertEqual(receipt.move_ids.quantity, 4)
+        self.assertFalse(run.order_ids.invoice_ids, "deliveries only, no invoices")
+        so1001.partner_id.invalidate_recordset()
+        self.assertEqual(so1001.partner_id.customer_open_delivery_count, 0)

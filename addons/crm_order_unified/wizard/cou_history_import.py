@@ -116,6 +116,12 @@ class CouHistoryImport(models.TransientModel):
         help="Also create and post customer invoices through the standard workflow (slow).",
     )
 
+    create_deliveries = fields.Boolean(
+        string="Create Deliveries",
+        help="Also create and validate the deliveries (stock moves) on the order dates: "
+        "they lower the current stock (slow).",
+    )
+
     rows_total = fields.Integer(string="Rows", readonly=True)
     rows_rejected = fields.Integer(string="Rejected Rows", readonly=True)
     orders_count = fields.Integer(string="Orders to Create", readonly=True)
@@ -293,6 +299,7 @@ class CouHistoryImport(models.TransientModel):
             "non_product_mode": self.non_product_mode,
             "missing_customer_mode": self.missing_customer_mode,
             "create_invoices": self.create_invoices,
+            "create_deliveries": self.create_deliveries,
         }
 
     def _read_rows(self):
