@@ -1,7 +1,7 @@
 from markupsafe import Markup, escape
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -115,16 +115,23 @@ class ComplaintPortal(CustomerPortal):
                 return request.render("crm_order_unified.portal_complaint_new", values)
             category = categories.filtered(lambda c: str(c.id) == post.get("category_id"))[:1]
             partner = request.env.user.partner_id
-            complaint = request.env["cou.complaint"].sudo().create(
-                {
-                    "name": subject[:200],
-                    "description": Markup("<p>%s</p>") % escape(description).replace("\n", Markup("<br/>")),
-                    "partner_id": partner.id,
-                    "channel": "portal",
-                    "category_id": category.id,
-                    "sale_order_id": order.sudo().id or False,
-                    "picking_id": picking.id or False,
-                }
-            )
+            try:
+                # bad input (e.g. a delivery of another order) is refused with the model's
+                # message, and the savepoint leaves nothing half-written
+                with request.env.cr.savepoint():
+                    complaint = request.env["cou.complaint"].sudo().create(
+                        {
+                            "name": subject[:200],
+                            "description": Markup("<p>%s</p>") % escape(description).replace("\n", Markup("<br/>")),
+                            "partner_id": partner.id,
+                            "channel": "portal",
+                            "category_id": category.id,
+                            "sale_order_id": order.sudo().id or False,
+                            "picking_id": picking.id or False,
+                        }
+                    )
+            except (UserError, ValidationError) as error:
+                values["error"] = error.args[0] if error.args else str(error)
+                return request.render("crm_order_unified.portal_complaint_new", values)
             return request.redirect(f"/my/complaints/{complaint.id}")
         return request.render("crm_order_unified.portal_complaint_new", values)

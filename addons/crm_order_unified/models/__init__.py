@@ -18,6 +18,7 @@ from . import cou_complaint_stage
 from . import cou_complaint_tag
 from . import cou_complaint_team
 from . import product_template
+from . import product_product
 # [segment]
 from . import res_company
 from . import res_config_settings

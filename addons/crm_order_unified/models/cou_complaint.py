@@ -1068,10 +1068,11 @@ class CouComplaint(models.Model):
         return action
 
     def _escalate_to_team_leader(self):
-        """Used by an automated action: hand a breached complaint to the team leader."""
+        """Used by an automated action: hand a breached complaint to the team leader.
+        Closed complaints (e.g. closed after their deadline) are not escalated."""
         for complaint in self:
             leader = complaint.team_id.user_id
-            if not leader:
+            if not leader or complaint.is_closed:
                 continue
             complaint.message_subscribe(partner_ids=leader.partner_id.ids)
             complaint.activity_schedule(
@@ -1099,6 +1100,18 @@ class CouComplaint(models.Model):
                 if not is_closed:
                     counts[record.id][1] += count
         return counts
+
+    @api.model
+    def _get_open_by_customer(self, customers):
+        """``{commercial partner id: open complaints}`` of ``customers`` that the user
+        may read, in one search (customer context panels of orders, deliveries, invoices)."""
+        if not customers or not self.env.user.has_group("crm_order_unified.group_cou_complaint_user"):
+            return {}
+        complaint_ids = {}
+        complaints = self.search([("commercial_partner_id", "in", customers.ids), ("is_closed", "=", False)])
+        for complaint in complaints:
+            complaint_ids.setdefault(complaint.commercial_partner_id.id, []).append(complaint.id)
+        return {customer_id: self.browse(ids) for customer_id, ids in complaint_ids.items()}
 
     @api.model
     def _get_action_for(self, domain, context=None, name=None):

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ProductTemplate(models.Model):
@@ -17,16 +17,26 @@ class ProductTemplate(models.Model):
     )
 
     # === COMPUTE METHODS === #
+    @api.depends_context("uid")  # the complaints the user may read
     def _compute_cou_complaint_counts(self):
+        """Complaints about any variant, each complaint counted once per template
+        (one grouped query: complaint ids per variant, united per template)."""
         variants = self.with_context(active_test=False).product_variant_ids
-        counts = self.env["cou.complaint"]._get_counts_by("product_ids", variants)
+        complaint_ids = {template.id: [set(), set()] for template in self}  # [all, open]
+        if variants and self.env.user.has_group("crm_order_unified.group_cou_complaint_user"):
+            groups = self.env["cou.complaint"]._read_group(
+                [("product_ids", "in", variants.ids)], ["product_ids", "is_closed"], ["id:array_agg"]
+            )
+            for variant, is_closed, ids in groups:
+                sets = complaint_ids.get(variant.product_tmpl_id.id)
+                if sets is None:
+                    continue
+                sets[0].update(ids)
+                if not is_closed:
+                    sets[1].update(ids)
         for template in self:
-            total = open_count = 0
-            for variant in template.with_context(active_test=False).product_variant_ids:
-                variant_total, variant_open = counts.get(variant.id, (0, 0))
-                total += variant_total
-                open_count += variant_open
-            template.cou_complaint_count, template.cou_open_complaint_count = total, open_count
+            all_ids, open_ids = complaint_ids.get(template.id, (set(), set()))
+            template.cou_complaint_count, template.cou_open_complaint_count = len(all_ids), len(open_ids)
 
     # === ACTION METHODS === #
     def action_cou_view_complaints(self):

@@ -122,6 +122,24 @@ class SaleOrder(models.Model):
         groups="crm_order_unified.group_cou_complaint_user",
     )
 
+    cou_customer_open_complaint_ids = fields.Many2many(
+        comodel_name="cou.complaint",
+        string="Customer's Open Complaint List",
+        compute="_compute_cou_customer_open_complaint_ids",
+        groups="crm_order_unified.group_cou_complaint_user",
+        help="Open complaints of the customer (all its contacts), shown in the Customer tab.",
+    )
+
+    @api.depends_context("uid")  # the complaints the user may read
+    def _compute_cou_customer_open_complaint_ids(self):
+        Complaint = self.env["cou.complaint"]
+        open_by_customer = Complaint._get_open_by_customer(self.partner_id.commercial_partner_id)
+        for order in self:
+            order.cou_customer_open_complaint_ids = open_by_customer.get(
+                order.partner_id.commercial_partner_id.id, Complaint
+            )
+
+    @api.depends_context("uid")  # the complaints the user may read
     def _compute_cou_complaint_counts(self):
         counts = self.env["cou.complaint"]._get_counts_by("sale_order_id", self)
         for order in self:

@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from freezegun import freeze_time
 
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common_complaint import ComplaintCommon
 
@@ -304,3 +304,106 @@ class TestComplaint(ComplaintCommon):
             ),
             "the complaint's access rules apply to its events",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintIntegration(ComplaintCommon):
+    """Customer context panels and the example automated actions once activated."""
+
+    def test_customer_context_lists_open_complaints(self):
+        open_one = self._create_complaint(sale_order_id=self.order.id)
+        closed = self._create_complaint(name="Closed one")
+        closed.action_close()
+        other_team = self._create_complaint(name="Other team's", team_id=self.other_team.id)
+        other_order = self._create_order(self.other_customer)
+        self._create_complaint(name="Someone else's", partner_id=self.other_customer.id)
+        self.env.flush_all()
+        documents = self.order | other_order
+        documents.invalidate_recordset()
+        self.assertEqual(self.order.cou_customer_open_complaint_ids, open_one | other_team)
+        self.assertEqual(self.delivery.cou_customer_open_complaint_ids, open_one | other_team)
+        self.assertEqual(self.invoice.cou_customer_open_complaint_ids, open_one | other_team)
+        self.assertNotIn(closed, self.order.cou_customer_open_complaint_ids)
+        self.assertEqual(len(other_order.cou_customer_open_complaint_ids), 1)
+        # the user's access rules apply: the agent does not see the other team's complaint
+        delivery = self.delivery.with_user(self.user_agent)
+        self.assertEqual(delivery.cou_customer_open_complaint_ids, open_one)
+        for model in ("sale.order", "stock.picking", "account.move"):
+            arch = self.env[model].get_views([(False, "form")])["views"]["form"]["arch"]
+            self.assertIn('name="cou_customer_open_complaint_ids"', arch, f"Customer tab of {model}")
+
+    def test_customer_context_open_complaints_set_based(self):
+        orders = self.order | self._create_order(self.contact) | self._create_order(self.other_customer)
+        self._create_complaint()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        orders.mapped("partner_id.commercial_partner_id")
+        with self.assertQueryCount(__system__=2):
+            orders.mapped("cou_customer_open_complaint_ids")
+
+    def test_key_account_automation_when_active(self):
+        automation = self.env.ref("crm_order_unified.base_automation_cou_complaint_key_account")
+        automation.active = True
+        salesperson = new_test_user(self.env, "cou_sales_key", groups="sales_team.group_sale_salesman", name="Sam Sales")
+        (self.customer | self.other_customer).user_id = salesperson
+        big_order = self._create_order(self.contact, qty=300)  # 15,000 of revenue once invoiced
+        big_order._create_invoices().action_post()
+        (self.customer | self.other_customer)._cou_refresh_customer_360(["revenue"])
+        self.assertGreater(self.customer.customer_lifetime_revenue, 10000)
+        key = self._create_complaint()
+        small = self._create_complaint(partner_id=self.other_customer.id)
+        self.env.flush_all()
+        self.assertEqual(key.activity_ids.user_id, salesperson)
+        self.assertEqual(key.activity_ids.summary, "Complaint from a key account")
+        self.assertIn(salesperson.partner_id, key.message_partner_ids)
+        self.assertFalse(small.activity_ids, "a small customer's complaint notifies nobody")
+
+    def test_breach_escalation_automation_when_active(self):
+        automation = self.env.ref("crm_order_unified.base_automation_cou_complaint_breach_escalation")
+        automation.active = True
+        with freeze_time("2024-03-01 15:00:00"):  # Friday; 4 working hours to the first response
+            complaint = self._create_complaint(user_id=self.user_agent.id)
+            late_closed = self._create_complaint()
+            self.env.flush_all()
+            self.assertFalse(complaint.activity_ids)
+        with freeze_time("2024-03-04 10:30:00"):  # Monday, past the first-response deadline
+            late_closed.action_close()  # closed after its deadline: breached, not escalated
+            self.env.flush_all()
+            self.assertTrue(late_closed.sla_breached)
+            self.assertFalse(late_closed.activity_ids)
+            self.Complaint._cron_check_sla()
+            self.env.flush_all()
+        self.assertTrue(complaint.sla_breached)
+        by_user = {activity.user_id: activity.summary for activity in complaint.activity_ids}
+        self.assertEqual(by_user.get(self.user_manager), "Escalation: SLA breached", "the team leader")
+        self.assertEqual(by_user.get(self.user_agent), "SLA breached: answer the customer")
+        self.assertIn(self.user_manager.partner_id, complaint.message_partner_ids)
+
+    def test_product_counts_each_complaint_once(self):
+        attribute = self.env["product.attribute"].create(
+            {"name": "Kettle colour", "value_ids": [Command.create({"name": "Red"}), Command.create({"name": "Blue"})]}
+        )
+        template = self.env["product.template"].create(
+            {
+                "name": "Two-colour kettle",
+                "attribute_line_ids": [
+                    Command.create({"attribute_id": attribute.id, "value_ids": [Command.set(attribute.value_ids.ids)]})
+                ],
+            }
+        )
+        red, blue = template.product_variant_ids
+        both = self._create_complaint(product_ids=[Command.set((red | blue).ids)])
+        self._create_complaint(product_ids=[Command.set(red.ids)])
+        both.action_close()
+        self.env.flush_all()
+        template.invalidate_recordset()
+        self.assertEqual((template.cou_complaint_count, template.cou_open_complaint_count), (2, 1))
+        action = template.action_cou_view_complaints()
+        self.assertEqual(self.Complaint.search_count(action["domain"]), 2)
+        # the variant form (built on the template form) counts and opens the variant's complaints
+        self.assertEqual((red.cou_complaint_count, red.cou_open_complaint_count), (2, 1))
+        self.assertEqual((blue.cou_complaint_count, blue.cou_open_complaint_count), (1, 0))
+        arch = self.env["product.product"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="action_cou_view_complaints"', arch)
+        action = blue.action_cou_view_complaints()
+        self.assertEqual(self.Complaint.search(action["domain"]), both)

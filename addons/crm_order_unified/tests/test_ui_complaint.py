@@ -98,3 +98,27 @@ class TestComplaintUi(CouTourCase):
         self.assertEqual(rating.parent_res_id, complaint.team_id.id, "counts in the team's satisfaction")
         self.assertEqual(self.customer.cou_complaint_rating_satisfaction, 100)
         self.assertTrue(complaint.message_ids.filtered(lambda m: m.author_id == self.portal_user.partner_id))
+
+    def test_portal_file_from_delivery_and_mismatch_refused(self):
+        """Filing from a delivery fills its order; a delivery of another order is refused
+        with the model's message (no traceback, nothing written)."""
+        delivery = self.order.picking_ids[:1]
+        self.assertTrue(delivery)
+        second = self.order.copy()
+        second.action_confirm()
+        second.message_subscribe(partner_ids=self.portal_user.partner_id.ids)  # the customer sees it
+        self.authenticate("cou_tour_portal", "cou_tour_portal")
+        response = self.url_open("/my/complaints/new", data={
+            "csrf_token": http.Request.csrf_token(self), "picking_id": delivery.id,
+            "name": "Portal: dented box", "description": "Dented.",
+        })
+        self.assertEqual(response.status_code, 200)
+        complaint = self.env["cou.complaint"].search([("name", "=", "Portal: dented box")])
+        self.assertEqual((complaint.picking_id, complaint.sale_order_id), (delivery, self.order))
+        response = self.url_open("/my/complaints/new", data={
+            "csrf_token": http.Request.csrf_token(self), "order_id": second.id, "picking_id": delivery.id,
+            "name": "Portal: mismatch", "description": "Wrong pair.",
+        })
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("is not a delivery of the sale order", response.text)
+        self.assertFalse(self.env["cou.complaint"].search([("name", "=", "Portal: mismatch")]))
