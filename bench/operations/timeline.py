@@ -19,27 +19,36 @@ notifications (not events, but they fill ``mail_message`` as in real life),
 spread with a long tail over *all* customers, their contacts and their
 orders, deliveries and invoices; the top customer gets a few contacts and its
 messages spread over them and over its documents the same way.
-Timings are server-side (the Python call, SQL included), as a warm worker
-would serve them, run as the admin user (record rules applied).
+``size`` is the number of events in the database. Timings are the server
+time of the request as a warm worker serves it: the RPC method called through
+``call_kw`` with the web client's context (or the chatter controller's code),
+SQL and JSON encoding included, client and network excluded; a fresh record
+cache per request, the registry's caches warm; run as the admin user (record
+rules applied). The timeline calls and the chatter baseline are interleaved
+(one of each per round, medians of ``RUNS`` rounds), so that both see the
+same load on a shared machine.
 
 Standalone use on a database with sale orders (e.g. one ``make bench`` keeps)::
 
     env = odoo.api.Environment(cr, admin_id, {})
     print(json.dumps(bench.operations.timeline.run(env), indent=2))
 """
+import json
 import logging
 import statistics
 import sys
 import time
 
+from odoo.api import call_kw
 from odoo.tools import SQL
+from odoo.tools.json import json_default
 
 from odoo.addons.mail.tools.discuss import Store
 
 _logger = logging.getLogger(__name__)
 
 PAGE = 50
-RUNS = 9
+RUNS = 15
 CUSTOMER_CONTACTS = 6
 
 
@@ -156,27 +165,47 @@ def prepare(env, total_events=2_000_000, customer_events=20_000):
     return customer
 
 
-def _measure(env, func):
-    times, queries = [], []
-    func()  # warm caches (rules, access rights, plans)
-    for _ in range(RUNS):
-        env.invalidate_all()
-        start_q = env.cr.sql_log_count
-        start = time.perf_counter()
-        func()
-        times.append((time.perf_counter() - start) * 1000)
-        queries.append(env.cr.sql_log_count - start_q)
-    return round(statistics.median(times), 2), max(queries)
+def _request(env, method):
+    """Serve ``method`` as one web request would: a fresh record cache (a new
+    request has a new environment; the registry and its ormcaches stay warm,
+    as in a running worker), the call, and the JSON encoding of its result.
+    Returns the server time in ms and the number of SQL queries."""
+    env.flush_all()
+    env.invalidate_all()
+    start_q = env.cr.sql_log_count
+    start = time.perf_counter()
+    json.dumps(method(), default=json_default)
+    return (time.perf_counter() - start) * 1000, env.cr.sql_log_count - start_q
 
 
-def run(env, size=None, **kwargs):
-    env = env(user=env.ref("base.user_admin"))
+def _measure(env, methods, runs=RUNS):
+    """Median server time (ms) and median query count of each of ``methods``
+    (name -> callable), after one warm-up call each. The methods are called in
+    turn within each round, so that they are compared under the same load
+    (the machine may be shared)."""
+    for method in methods.values():
+        _request(env, method)  # warm-up: registry caches, ormcaches (rules, access), PostgreSQL buffers
+    samples = {name: ([], []) for name in methods}
+    for _ in range(runs):
+        for name, method in methods.items():
+            ms, queries = _request(env, method)
+            samples[name][0].append(ms)
+            samples[name][1].append(queries)
+    return {
+        name: (round(statistics.median(times), 2), int(statistics.median(queries)))
+        for name, (times, queries) in samples.items()
+    }
+
+
+def run(env, repeat=None, **kwargs):
+    admin = env.ref("base.user_admin")
     customer = prepare(env(su=True), **{k: v for k, v in kwargs.items() if k in ("total_events", "customer_events")})
-    Event = env["cou.timeline.event"]
     customer_events = _count_events(env, customer)
     total = _count_events(env)
-    size = size or f"{PAGE} events per page; {total} events, customer {customer_events} events"
-    _log(size)
+    _log(f"{PAGE} events per page; {total} events, customer {customer} has {customer_events} events")
+    # the context the web client sends with every call
+    context = {"lang": "en_US", "tz": "UTC", "uid": admin.id, "allowed_company_ids": [admin.company_id.id]}
+    env = env(user=admin, context=context)
 
     env.cr.execute("""
         SELECT so.id FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
@@ -186,37 +215,43 @@ def run(env, size=None, **kwargs):
     order_id = env.cr.fetchone()[0]
 
     def chatter():
+        # what /mail/thread/messages serves when the chatter of the order opens
         domain = [("res_id", "=", order_id), ("model", "=", "sale.order"), ("message_type", "!=", "user_notification")]
         res = env["mail.message"]._message_fetch(domain, limit=30)
-        Store(res["messages"], for_current_user=True).get_result()
+        messages = res.pop("messages")
+        messages.set_message_done()
+        return {**res, "data": Store(messages, for_current_user=True).get_result(),
+                "messages": Store.many_ids(messages)}
 
-    baseline_ms, baseline_q = _measure(env, chatter)
-    baseline = {"name": "stock chatter of one sale order (mail.message fetch + format, 30 messages)",
-                "median_ms": baseline_ms, "queries": baseline_q}
+    def page(**kwargs):
+        # what /web/dataset/call_kw/cou.timeline.event/get_timeline_page serves
+        return lambda: call_kw(env["cou.timeline.event"], "get_timeline_page", [customer],
+                               {"limit": PAGE, "context": context, **kwargs})
 
-    first_ms, first_q = _measure(env, lambda: Event.get_timeline_page(customer, limit=PAGE))
-
+    # cursors of the next pages (2 to 10), each measured in turn
     cursors = []
-    page = Event.get_timeline_page(customer, limit=PAGE)
-    for _ in range(RUNS):
-        if not page["next_cursor"]:
-            break
-        cursors.append(page["next_cursor"])
-        page = Event.get_timeline_page(customer, limit=PAGE, cursor=page["next_cursor"])
+    result = page()()
+    while result["next_cursor"] and len(cursors) < 9:
+        cursors.append(result["next_cursor"])
+        result = page(cursor=result["next_cursor"])()
     index = [0]
 
     def next_page():
-        Event.get_timeline_page(customer, limit=PAGE, cursor=cursors[index[0] % len(cursors)])
         index[0] += 1
+        return page(cursor=cursors[index[0] % len(cursors)])()
 
-    next_ms, next_q = _measure(env, next_page) if cursors else (None, None)
-    filtered_ms, filtered_q = _measure(
-        env, lambda: Event.get_timeline_page(customer, limit=PAGE, categories=["invoice"]))
-    return [
-        {"name": "timeline_first_page", "size": size, "median_ms": first_ms, "queries": first_q,
-         "baseline": baseline},
-        {"name": "timeline_next_pages", "size": size, "median_ms": next_ms, "queries": next_q,
-         "baseline": baseline},
-        {"name": "timeline_type_filtered_page", "size": size, "median_ms": filtered_ms, "queries": filtered_q,
-         "baseline": baseline},
-    ]
+    methods = {"chatter": chatter, "first": page(), "filtered": page(categories=["invoice"])}
+    if cursors:
+        methods["next"] = next_page
+    measures = _measure(env, methods, runs=repeat or RUNS)
+    baseline_ms, baseline_q = measures["chatter"]
+    baseline = {"name": "stock chatter of one sale order (/mail/thread/messages: fetch + format, 30 messages)",
+                "median_ms": baseline_ms, "queries": baseline_q}
+    results = []
+    for name, key in (("timeline_first_page", "first"), ("timeline_next_pages", "next"),
+                      ("timeline_type_filtered_page", "filtered")):
+        median_ms, queries = measures.get(key, (None, None))
+        results.append({"name": name, "size": total, "median_ms": median_ms, "queries": queries,
+                        "baseline": baseline})
+    env.cr.rollback()
+    return results

@@ -5,7 +5,7 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import MissingError, UserError
 from odoo.osv import expression
-from odoo.tools import SQL, Query, create_index
+from odoo.tools import SQL, Query, create_index, index_exists
 
 # Fixed column list of every timeline source, in the order of the SQL view.
 # column name -> SQL type; every source yields exactly these columns (missing
@@ -35,6 +35,12 @@ TIMELINE_PAGE_MAX = 200
 # Message kinds that are events (tracking notifications are not: the
 # document events already tell the state changes).
 _MESSAGE_TYPES = ("email", "email_outgoing", "comment")
+# Columns of the timeline index on mail_message (keys, then included columns):
+# a page reads a thread's newest events from it alone (index-only scan).
+_MESSAGE_INDEX_KEYS = ("model", "res_id", "date", "id")
+_MESSAGE_INDEX_COLUMNS = (
+    *_MESSAGE_INDEX_KEYS, "message_type", "subtype_id", "is_internal", "mail_activity_type_id", "create_uid",
+)
 _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -155,13 +161,18 @@ class CouTimelineEvent(models.Model):
             ["partner_id", "date"],
             where="partner_id IS NOT NULL",
         )
-        # the newest messages of a thread, for a timeline page
-        create_index(
-            self.env.cr,
-            "cou_mail_message_model_res_id_date_id_idx",
-            "mail_message",
-            ["model", "res_id", "date DESC", "id DESC"],
-        )
+        # The newest events of a thread, for a timeline page: partial (only
+        # messages that are events) and covering (INCLUDE, which create_index
+        # lacks), so that a page reads each thread from the index alone.
+        self.env.cr.execute("DROP INDEX IF EXISTS cou_mail_message_model_res_id_date_id_idx")
+        if not index_exists(self.env.cr, "cou_mail_message_timeline_idx"):
+            self.env.cr.execute(SQL(
+                "CREATE INDEX cou_mail_message_timeline_idx ON mail_message"
+                " (model, res_id, date DESC, id DESC) INCLUDE (%s)"
+                " WHERE date IS NOT NULL AND (message_type IN %s OR mail_activity_type_id IS NOT NULL)",
+                SQL(", ").join(SQL.identifier(name) for name in _MESSAGE_INDEX_COLUMNS[len(_MESSAGE_INDEX_KEYS):]),
+                _MESSAGE_TYPES,
+            ))
 
     @property
     def _table_query(self):
@@ -288,7 +299,10 @@ class CouTimelineEvent(models.Model):
         each source is its own ``SELECT`` restricted to the customer's
         contacts (``contact_id = ANY(contacts of the commercial partner)``,
         then ``partner_id``), sorted and cut to the page size before the
-        ``UNION ALL``; sources whose category is not asked for are left out.
+        ``UNION ALL``; sources whose category is not asked for are left out,
+        and sources with the same ``model``, ``from`` and partner columns
+        (several events of one row, e.g. a record opened, then closed) are
+        read in one ``SELECT`` (so give them one shared ``from`` SQL).
         So give ``contact_id`` as the partner column of your own table (e.g.
         ``cou_complaint.partner_id``) and index it together with the column
         of ``date`` (``create_index`` in ``init()``, or ``index=True``).
@@ -534,15 +548,36 @@ class CouTimelineEvent(models.Model):
             subtype_join = SQL(
                 "LEFT JOIN mail_message_subtype AS cou_subtype ON cou_subtype.id = cou_msg.subtype_id"
             )
+            name = SQL(
+                "COALESCE(NULLIF(cou_msg.subject, ''), cou_msg.record_name, %s)", SQL.identifier(table, "name"),
+            )
+            summary = SQL("left(cou_msg.body, 400)")
             if page:
                 from_ = SQL(
-                    "%s %s CROSS JOIN LATERAL (%s) AS cou_msg %s",
+                    "%s %s CROSS JOIN LATERAL (%s) AS cou_msg",
                     SQL.identifier(table), contact_join,
                     self._timeline_thread_page_sql(code, model, SQL.identifier(table, "id"), page),
-                    subtype_join,
+                )
+                # ``cou_msg`` holds the index columns only (an index-only
+                # scan): the text columns are read for the rows of the page
+                # only (PostgreSQL evaluates these subqueries after the
+                # branch's sort and limit).
+                name = SQL(
+                    "(SELECT COALESCE(NULLIF(cou_body.subject, ''), cou_body.record_name, %s)"
+                    " FROM mail_message AS cou_body WHERE cou_body.id = cou_msg.id)",
+                    SQL.identifier(table, "name"),
+                )
+                summary = SQL(
+                    "(SELECT left(cou_body.body, 400) FROM mail_message AS cou_body WHERE cou_body.id = cou_msg.id)"
+                )
+                # likewise the subtype, read for the page's rows only
+                subtype_internal = SQL(
+                    "COALESCE((SELECT cou_subtype.internal FROM mail_message_subtype AS cou_subtype"
+                    " WHERE cou_subtype.id = cou_msg.subtype_id), FALSE)"
                 )
             else:
                 from_ = SQL("mail_message AS cou_msg JOIN %s %s %s", join, contact_join, subtype_join)
+                subtype_internal = SQL("COALESCE(cou_subtype.internal, FALSE)")
             sources.append({
                 "code": code,
                 "model": model,
@@ -559,19 +594,17 @@ class CouTimelineEvent(models.Model):
                     "event_type": SQL(
                         "CASE WHEN cou_msg.mail_activity_type_id IS NOT NULL THEN 'activity'"
                         " WHEN cou_msg.message_type != 'comment' OR (cou_msg.subtype_id IS NOT NULL"
-                        " AND NOT COALESCE(cou_subtype.internal, FALSE) AND NOT COALESCE(cou_msg.is_internal, FALSE))"
-                        " THEN 'email' ELSE 'note' END"
+                        " AND NOT %s AND NOT COALESCE(cou_msg.is_internal, FALSE))"
+                        " THEN 'email' ELSE 'note' END",
+                        subtype_internal,
                     ),
                     "category": SQL(
                         "CASE WHEN cou_msg.mail_activity_type_id IS NOT NULL THEN 'activity' ELSE 'message' END"
                     ),
-                    "name": SQL(
-                        "COALESCE(NULLIF(cou_msg.subject, ''), cou_msg.record_name, %s)",
-                        SQL.identifier(table, "name"),
-                    ),
+                    "name": name,
                     # raw start of the body: tags are stripped in Python for the
                     # page only (a regex on every row of a 20k-event customer costs)
-                    "summary": SQL("left(cou_msg.body, 400)"),
+                    "summary": summary,
                     "user_id": SQL("cou_msg.create_uid"),
                     "company_id": SQL.identifier(table, "company_id"),
                     "partner_id": SQL("%s.commercial_partner_id", contact),
@@ -579,8 +612,8 @@ class CouTimelineEvent(models.Model):
                     "res_model": model,
                     "res_id": SQL("cou_msg.res_id"),
                     "is_internal": SQL(
-                        "(COALESCE(cou_msg.is_internal, FALSE) OR cou_msg.subtype_id IS NULL"
-                        " OR COALESCE(cou_subtype.internal, FALSE))"
+                        "(COALESCE(cou_msg.is_internal, FALSE) OR cou_msg.subtype_id IS NULL OR %s)",
+                        subtype_internal,
                     ),
                 },
             })
@@ -610,22 +643,27 @@ class CouTimelineEvent(models.Model):
         elif categories and "message" not in categories:
             conditions.append(SQL("cou_thread_msg.mail_activity_type_id IS NOT NULL"))
         return SQL(
-            "SELECT * FROM mail_message AS cou_thread_msg WHERE %s"
+            "SELECT %s FROM mail_message AS cou_thread_msg WHERE %s"
             " ORDER BY cou_thread_msg.date DESC, cou_thread_msg.id DESC LIMIT %s",
+            SQL(", ").join(SQL.identifier("cou_thread_msg", name) for name in _MESSAGE_INDEX_COLUMNS),
             SQL(" AND ").join(conditions), page["limit"],
         )
 
-    def _timeline_source_sql(self, source, condition=None, access=None):
-        """Return the SELECT of one source dict (see `_get_timeline_sources`),
-        restricted to the rows of its model that the current user may read
-        (and to ``condition``, SQL on the source's tables, when given)."""
-        columns = source["columns"]
-        missing = {"row", "date", "event_type", "category", "partner_id", "res_model", "res_id"} - set(columns)
+    def _timeline_check_source(self, source):
+        required = {"row", "date", "event_type", "category", "partner_id", "res_model", "res_id"}
+        missing = required - set(source["columns"])
         if missing:
             raise UserError(self.env._(
                 "Timeline source %(code)s lacks the columns %(columns)s.",
                 code=source["code"], columns=", ".join(sorted(missing)),
             ))
+
+    def _timeline_source_sql(self, source, condition=None, access=None):
+        """Return the SELECT of one source dict (see `_get_timeline_sources`),
+        restricted to the rows of its model that the current user may read
+        (and to ``condition``, SQL on the source's tables, when given)."""
+        self._timeline_check_source(source)
+        columns = source["columns"]
         code = source["code"]
         select = [SQL(
             "CAST(%s AS bigint) * %s + %s AS id, %s AS source_code",
@@ -642,6 +680,50 @@ class CouTimelineEvent(models.Model):
             columns["date"],
             condition or SQL("TRUE"),
             access if access is not None else self._timeline_access_sql(source["model"]),
+        )
+
+    def _timeline_merged_source_sql(self, sources, condition, access):
+        """Return one SELECT yielding the events of several sources that read
+        the same rows (same ``model`` and ``from``): each row is read once and
+        paired with the codes of the sources (``cou_kind.code``); a column
+        that differs between the sources is a CASE on that code. Same rows,
+        ids and columns as the UNION ALL of `_timeline_source_sql` of each."""
+        for source in sources:
+            self._timeline_check_source(source)
+        kind = SQL("cou_kind.code")
+
+        def column(name, default=None):
+            values = [source["columns"].get(name, default) for source in sources]
+            values = [value if isinstance(value, SQL) else SQL("%s", value) for value in values]
+            if all(value == values[0] for value in values):
+                return values[0]
+            return SQL("CASE %s %s END", kind, SQL(" ").join(
+                SQL("WHEN %s THEN %s", source["code"], value) for source, value in zip(sources, values)
+            ))
+
+        select = [SQL(
+            "CAST(%s AS bigint) * %s + %s AS id, %s AS source_code", column("row"), TIMELINE_CODE_SPAN, kind, kind,
+        )]
+        for name, sql_type in TIMELINE_COLUMNS.items():
+            select.append(SQL(
+                "CAST(%s AS %s) AS %s",
+                column(name, False if name == "is_internal" else None), SQL(sql_type), SQL.identifier(name),
+            ))
+        return SQL(
+            "SELECT %s FROM %s CROSS JOIN (VALUES %s) AS cou_kind(code) WHERE (%s) AND (%s) AND (%s)",
+            SQL(", ").join(select),
+            sources[0]["from"],
+            SQL(", ").join(SQL("(%s)", source["code"]) for source in sources),
+            # a CASE, not an OR: PostgreSQL would plan index paths for each arm
+            SQL("CASE %s %s ELSE FALSE END", kind, SQL(" ").join(
+                SQL(
+                    "WHEN %s THEN (%s) AND (%s) IS NOT NULL",
+                    source["code"], source.get("where") or SQL("TRUE"), source["columns"]["date"],
+                )
+                for source in sources
+            )),
+            condition,
+            access,
         )
 
     def _timeline_access_sql(self, model_name):
@@ -701,14 +783,14 @@ class CouTimelineEvent(models.Model):
                 cursor_id = int(cursor["id"])
             except (KeyError, TypeError, ValueError) as exc:
                 raise UserError(self.env._("The timeline page cursor is invalid.")) from exc
-            domain += ["|", ("date", "<", cursor_date), "&", ("date", "=", cursor_date), ("id", "<", cursor_id)]
         self.check_access("read")
         hints = None if search else {
             "categories": list(categories or ()),
             "date_to": date_to or None,
             "before": (cursor_date, cursor_id) if cursor else None,
         }
-        events = self._timeline_page_rows(partner, domain, categories, limit + 1, hints)
+        before = (cursor_date, cursor_id) if cursor else None
+        events = self._timeline_page_rows(partner, domain, categories, limit + 1, hints, before=before)
         has_more = len(events) > limit
         events = events[:limit]
         type_labels = dict(self._fields["event_type"]._description_selection(self.env))
@@ -736,10 +818,11 @@ class CouTimelineEvent(models.Model):
             "next_cursor": {"date": fields.Datetime.to_string(last["date"]), "id": last["id"]} if last else False,
         }
 
-    def _timeline_page_rows(self, partner, domain, categories, limit, page_hints=None):
+    def _timeline_page_rows(self, partner, domain, categories, limit, page_hints=None, before=None):
         """Return the first ``limit`` events (dicts of the view's columns) of
         ``partner`` (a commercial partner) matching ``domain``, newest first,
-        in one query.
+        in one query; with ``before`` (``(date, id)``, the page cursor), the
+        events that come after it in that order.
 
         Reading the view and filtering it on ``partner_id`` would compute
         every source for every customer; instead each source is queried
@@ -757,6 +840,10 @@ class CouTimelineEvent(models.Model):
             names = [name for name in TIMELINE_COLUMNS if name in self._fields]
             # an event keeps its id when its source changes: drop cached values
             self.invalidate_model(names)
+            if before:
+                domain = domain + [
+                    "|", ("date", "<", before[0]), "&", ("date", "=", before[0]), ("id", "<", before[1]),
+                ]
             events = self.search_fetch(domain, names, order=self._order, limit=limit)
             return [
                 {"id": event.id, "user_name": event.user_id.sudo().name, **{
@@ -765,6 +852,13 @@ class CouTimelineEvent(models.Model):
                 }}
                 for event in events
             ]
+        where = query.where_clause or SQL("TRUE")
+        if before:
+            # a row comparison names the (computed) date of each source once
+            where = SQL(
+                "%s AND (%s, %s) < (%s, %s)",
+                where, SQL.identifier(self._table, "date"), SQL.identifier(self._table, "id"), before[0], before[1],
+            )
         wanted = set(categories or ())
         contacts = SQL("CAST((SELECT cou_contacts.ids FROM cou_contacts) AS integer[])")
         access = {}
@@ -775,53 +869,70 @@ class CouTimelineEvent(models.Model):
         # on ``is_internal``) could drop rows after that cut.
         hints = page_hints if page_hints and not self.env.user.share else None
         Event = self.with_context(cou_timeline_page=dict(hints, limit=limit)) if hints else self
+        # Sources reading the same rows (same model and FROM, e.g. a sale
+        # order's quotation, confirmation and cancellation) share one branch:
+        # fewer branches, less planning.
+        groups = []
         for source in Event._get_timeline_sources():
             columns = source["columns"]
             category = columns.get("category")
             if wanted and not (wanted & ({category} if isinstance(category, str) else set(source.get("categories") or wanted))):
                 continue
+            for group in groups:
+                head = group[0]
+                if head["model"] == source["model"] and head["from"] == source["from"] and all(
+                    head["columns"].get(name) == columns.get(name) for name in ("partner_id", "contact_id")
+                ):
+                    group.append(source)
+                    break
+            else:
+                groups.append([source])
+        for group in groups:
+            source = group[0]
+            columns = source["columns"]
             condition = SQL("(%s) = %s", columns["partner_id"], partner.id)
             if isinstance(columns.get("contact_id"), SQL):
                 condition = SQL("(%s) = ANY(%s) AND %s", columns["contact_id"], contacts, condition)
             if source["model"] not in access:
                 access[source["model"]] = self._timeline_access_sql(source["model"])
+            if len(group) == 1:
+                source_sql = self._timeline_source_sql(source, condition, access[source["model"]])
+            else:
+                source_sql = self._timeline_merged_source_sql(group, condition, access[source["model"]])
             branches.append(SQL(
                 "(SELECT * FROM (%s) AS %s WHERE %s ORDER BY date DESC, id DESC LIMIT %s)",
-                self._timeline_source_sql(source, condition, access[source["model"]]),
+                source_sql,
                 SQL.identifier(self._table),
-                query.where_clause or SQL("TRUE"),
+                where,
                 limit,
             ))
         if not branches:
             return []
+        self._timeline_flush()
         self.env.cr.execute(SQL(
             """WITH cou_contacts AS (
                    SELECT array_agg(id) AS ids FROM res_partner WHERE commercial_partner_id = %s
                )
-               SELECT cou_page.*, cou_user_partner.name AS user_name
+               SELECT cou_page.*, (
+                          SELECT cou_user_partner.name FROM res_users AS cou_user
+                            JOIN res_partner AS cou_user_partner ON cou_user_partner.id = cou_user.partner_id
+                           WHERE cou_user.id = cou_page.user_id
+                      ) AS user_name
                  FROM (SELECT * FROM (%s) AS %s ORDER BY date DESC, id DESC LIMIT %s) AS cou_page
-            LEFT JOIN res_users AS cou_user ON cou_user.id = cou_page.user_id
-            LEFT JOIN res_partner AS cou_user_partner ON cou_user_partner.id = cou_user.partner_id
-             ORDER BY cou_page.date DESC, cou_page.id DESC%s""",
+             ORDER BY cou_page.date DESC, cou_page.id DESC""",
             partner.id,
             SQL(" UNION ALL ").join(branches),
             SQL.identifier(self._table),
             limit,
-            self._timeline_flush_sql(),
         ))
         return self.env.cr.dictfetchall()
 
-    def _timeline_flush_sql(self):
-        """Empty SQL that flushes the fields the sources read (``_depends``)
-        before the query runs, as reading the view itself does."""
-        fields_to_flush = []
-        models = [self]
-        while models:
-            model = models.pop()
-            for model_name, field_names in model._depends.items():
-                models.append(self.env[model_name])
-                fields_to_flush.extend(self.env[model_name]._fields[name] for name in field_names)
-        return SQL().join(SQL(to_flush=field) for field in fields_to_flush)
+    def _timeline_flush(self):
+        """Flush the fields the sources read (``_depends``) before the page
+        query runs, as reading the view itself does (``cr.execute`` does not
+        flush)."""
+        for model_name, field_names in self._depends.items():
+            self.env[model_name].flush_model(field_names)
 
     @api.model
     def _get_timeline_icons(self):
@@ -888,7 +999,7 @@ class CouTimelineEvent(models.Model):
 
 # ------------------------------------------------------------
 # [complaint] complaint events through the extension point (owned by the
-# complaint feature): opened, each stage change, resolved.
+# complaint feature): opened, each stage change, resolved, rated.
 # ------------------------------------------------------------
 
 
@@ -901,6 +1012,7 @@ class CouTimelineEventComplaint(models.Model):
         ],
         "cou.complaint.stage": ["is_cancelled"],
         "mail.tracking.value": ["field_id", "new_value_char", "mail_message_id"],
+        "rating.rating": ["res_model", "res_id", "rating", "feedback", "consumed"],
     }
 
     event_type = fields.Selection(
@@ -908,8 +1020,12 @@ class CouTimelineEventComplaint(models.Model):
             ("complaint_opened", "Complaint opened"),
             ("complaint_stage", "Complaint stage changed"),
             ("complaint_resolved", "Complaint resolved"),
+            ("complaint_rated", "Complaint rated"),
         ],
-        ondelete={"complaint_opened": "cascade", "complaint_stage": "cascade", "complaint_resolved": "cascade"},
+        ondelete={
+            "complaint_opened": "cascade", "complaint_stage": "cascade", "complaint_resolved": "cascade",
+            "complaint_rated": "cascade",
+        },
     )
     category = fields.Selection(
         selection_add=[("complaint", "Complaints")],
@@ -976,5 +1092,27 @@ class CouTimelineEventComplaint(models.Model):
                     "cou_complaint.active AND cou_complaint.date_closed IS NOT NULL AND cou_stage.is_cancelled IS NOT TRUE"
                 ),
                 "columns": {**common, "date": SQL("cou_complaint.date_closed"), "event_type": "complaint_resolved"},
+            },
+            {
+                "code": 33,
+                "model": "cou.complaint",
+                "from": SQL(
+                    """rating_rating AS cou_rating
+                       JOIN cou_complaint ON cou_complaint.id = cou_rating.res_id
+                                         AND cou_rating.res_model = 'cou.complaint'
+                       JOIN %s""",
+                    contact,
+                ),
+                "where": SQL("cou_rating.consumed AND cou_rating.rating >= 1 AND cou_complaint.active"),
+                "columns": {
+                    **common,
+                    "row": SQL("cou_rating.id"),
+                    "date": SQL("cou_rating.write_date"),
+                    "event_type": "complaint_rated",
+                    "summary": SQL(
+                        "cou_complaint.name || ': ' || CAST(CAST(cou_rating.rating AS integer) AS varchar) || '/5'"
+                        " || COALESCE(' ' || NULLIF(cou_rating.feedback, ''), '')"
+                    ),
+                },
             },
         ]

@@ -226,6 +226,63 @@ class TestTimelinePaging(TimelineCommon):
         self.assertEqual(len(seen), len(set(seen)))
         self.assertEqual(pages, -(-len(expected) // 4))
 
+    def test_paging_many_messages_per_thread(self):
+        """Pages read only the newest messages of each thread: with more
+        messages per thread than a page, filtered or not, paging still gives
+        exactly the view's events in order."""
+        order = self._create_order()
+        order.action_confirm()
+        messages = self.env["mail.message"]
+        for index in range(9):
+            messages |= order.message_post(message_type="comment", body=f"<p>o{index}</p>", subtype_xmlid="mail.mt_note")
+            messages |= self.contact.message_post(message_type="comment", body=f"<p>c{index}</p>", subtype_xmlid="mail.mt_comment")
+        messages[::3].write({"date": datetime(2024, 6, 1, 9, 0)})
+        messages[1::3].write({"date": datetime(2024, 6, 2, 9, 0)})
+        for categories in (None, ["message"], ["sale", "message"]):
+            domain = [("partner_id", "=", self.customer.id)] + ([("category", "in", categories)] if categories else [])
+            self.Event.invalidate_model()
+            expected = self.Event.search(domain).ids
+            seen, cursor = [], False
+            while True:
+                page = self.Event.get_timeline_page(self.customer.id, categories=categories, cursor=cursor, limit=3)
+                seen += [event["id"] for event in page["events"]]
+                cursor = page["next_cursor"]
+                if not cursor:
+                    break
+            self.assertEqual(seen, expected, f"paging of {categories}")
+
+    def test_page_equals_view_for_every_source(self):
+        """A page reads the sources of one row in one branch (merged sale,
+        delivery and invoice events) and message texts after the cut: it
+        gives the same events, with the same values, as the view."""
+        confirmed = self._create_order()
+        confirmed.action_confirm()
+        self._create_order().action_cancel()
+        self._create_order(partner=self.customer)
+        invoice = self._create_invoice(price=80.0, invoice_date="2024-03-05", invoice_date_due="2024-04-04")
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids,
+        ).create({"amount": 30.0, "payment_date": "2024-04-10"})._create_payments()
+        self._create_invoice(move_type="out_refund", price=20.0, invoice_date="2024-05-01")
+        confirmed.message_post(message_type="comment", body="<p>On the order</p>", subject="Order mail",
+                               subtype_xmlid="mail.mt_comment")
+        self.customer.message_post(message_type="comment", body="<p>A <b>note</b></p>", subtype_xmlid="mail.mt_note")
+        events = self._events()
+        self.assertFalse({"sale_quotation", "sale_confirmed", "sale_cancelled", "invoice_posted", "invoice_partial",
+                          "invoice_overdue", "invoice_refund", "payment", "email", "note"}
+                         - set(events.mapped("event_type")))
+        self.assertIn("delivery", events.mapped("category"))
+        page = self.Event.get_timeline_page(self.contact.id, limit=100)
+        self.assertEqual([
+            (e["id"], e["date"], e["event_type"], e["name"], e["amount"] or 0.0, e["res_model"], e["res_id"],
+             e["summary"], e["is_internal"])
+            for e in page["events"]
+        ], [
+            (e.id, fields.Datetime.to_string(e.date), e.event_type, e.name or "", e.amount if e.currency_id else 0.0,
+             e.res_model, e.res_id, self.Event._timeline_plain_text(e.summary), e.is_internal)
+            for e in events
+        ])
+
     def test_page_filters_and_payload(self):
         order = self._create_order()
         order.action_confirm()
