@@ -78,7 +78,9 @@ class CouTimelineEvent(models.Model):
             "is_internal", "mail_activity_type_id", "create_uid",
         ],
         "mail.message.subtype": ["internal"],
+        "mail.activity.type": ["name"],
         "res.partner": ["commercial_partner_id", "company_id"],
+        "res.users": ["share"],
         "stock.picking.type": ["code"],
     }
 
@@ -87,7 +89,8 @@ class CouTimelineEvent(models.Model):
     date = fields.Datetime(string="Date", readonly=True)
     event_type = fields.Selection(
         selection=[
-            ("sale_quotation", "Quotation"),
+            ("sale_quotation", "Quotation created"),
+            ("sale_sent", "Quotation sent"),
             ("sale_confirmed", "Order confirmed"),
             ("sale_cancelled", "Order cancelled"),
             ("delivery_scheduled", "Delivery scheduled"),
@@ -516,7 +519,13 @@ class CouTimelineEvent(models.Model):
     def _get_timeline_message_sources(self):
         """Emails, messages, notes and completed activities (18.0 turns a done
         activity into a message with ``mail_activity_type_id``) posted on the
-        customer's contacts and on its orders, deliveries and invoices."""
+        customer's contacts and on its orders, deliveries and invoices.
+
+        A quotation sent to the customer (Odoo stores no sent date: the
+        *Send by Email* composer posts the email on the order and moves it to
+        *Quotation Sent*) is the email itself: on a sale order, a public email
+        posted by an employee while the order was a sent quotation is a
+        ``sale_sent`` event (category ``sale``) instead of an ``email``."""
         documents = [
             # code, model, join of the document and its contact, extra condition
             (10, "res.partner", SQL("res_partner ON res_partner.id = cou_msg.res_id"), SQL("TRUE"), "res_partner"),
@@ -534,6 +543,11 @@ class CouTimelineEvent(models.Model):
         # messages of each thread can be on the page, read from the index on
         # (model, res_id, date, id) instead of every message of the customer.
         page = self.env.context.get("cou_timeline_page")
+        activity_type_name = SQL(
+            "(SELECT COALESCE(cou_activity_type.name->>%s, cou_activity_type.name->>'en_US')"
+            " FROM mail_activity_type AS cou_activity_type WHERE cou_activity_type.id = cou_msg.mail_activity_type_id)",
+            self.env.lang or "en_US",
+        )
         sources = []
         for code, model, join, condition, table in documents:
             if table == "res_partner":
@@ -548,10 +562,10 @@ class CouTimelineEvent(models.Model):
             subtype_join = SQL(
                 "LEFT JOIN mail_message_subtype AS cou_subtype ON cou_subtype.id = cou_msg.subtype_id"
             )
-            name = SQL(
-                "COALESCE(NULLIF(cou_msg.subject, ''), cou_msg.record_name, %s)", SQL.identifier(table, "name"),
-            )
-            summary = SQL("left(cou_msg.body, 400)")
+            sent = self._timeline_quotation_sent_sql("cou_msg") if model == "sale.order" else None
+            # a completed activity is titled by its type (Call, Meeting...)
+            # and its document; a message by its subject, else its document
+            text_columns = SQL("cou_msg")
             if page:
                 from_ = SQL(
                     "%s %s CROSS JOIN LATERAL (%s) AS cou_msg",
@@ -562,14 +576,7 @@ class CouTimelineEvent(models.Model):
                 # scan): the text columns are read for the rows of the page
                 # only (PostgreSQL evaluates these subqueries after the
                 # branch's sort and limit).
-                name = SQL(
-                    "(SELECT COALESCE(NULLIF(cou_body.subject, ''), cou_body.record_name, %s)"
-                    " FROM mail_message AS cou_body WHERE cou_body.id = cou_msg.id)",
-                    SQL.identifier(table, "name"),
-                )
-                summary = SQL(
-                    "(SELECT left(cou_body.body, 400) FROM mail_message AS cou_body WHERE cou_body.id = cou_msg.id)"
-                )
+                text_columns = SQL("cou_body")
                 # likewise the subtype, read for the page's rows only
                 subtype_internal = SQL(
                     "COALESCE((SELECT cou_subtype.internal FROM mail_message_subtype AS cou_subtype"
@@ -578,10 +585,41 @@ class CouTimelineEvent(models.Model):
             else:
                 from_ = SQL("mail_message AS cou_msg JOIN %s %s %s", join, contact_join, subtype_join)
                 subtype_internal = SQL("COALESCE(cou_subtype.internal, FALSE)")
+            name = SQL(
+                "CASE WHEN cou_msg.mail_activity_type_id IS NOT NULL"
+                " THEN concat_ws(': ', %(type)s, COALESCE(%(record_name)s, %(document)s))"
+                " ELSE COALESCE(NULLIF(%(subject)s, ''), %(record_name)s, %(document)s) END",
+                type=activity_type_name, document=SQL.identifier(table, "name"),
+                record_name=SQL("%s.record_name", text_columns), subject=SQL("%s.subject", text_columns),
+            )
+            # raw start of the body: tags are stripped in Python for the
+            # page only (a regex on every row of a 20k-event customer costs)
+            summary = SQL("left(%s.body, 400)", text_columns)
+            if page:
+                name, summary = (
+                    SQL("(SELECT %s FROM mail_message AS cou_body WHERE cou_body.id = cou_msg.id)", column)
+                    for column in (name, summary)
+                )
+            event_type = SQL(
+                "CASE WHEN cou_msg.message_type != 'comment' OR (cou_msg.subtype_id IS NOT NULL"
+                " AND NOT %s AND NOT COALESCE(cou_msg.is_internal, FALSE))"
+                " THEN 'email' ELSE 'note' END",
+                subtype_internal,
+            )
+            category = SQL("'message'")
+            amount = currency = None
+            user = SQL("cou_msg.create_uid")
+            if sent is not None:
+                event_type = SQL("CASE WHEN %s THEN 'sale_sent' ELSE %s END", sent, event_type)
+                category = SQL("CASE WHEN %s THEN 'sale' ELSE %s END", sent, category)
+                name = SQL("CASE WHEN %s THEN sale_order.name ELSE %s END", sent, name)
+                amount = SQL("CASE WHEN %s THEN sale_order.amount_total END", sent)
+                currency = SQL("CASE WHEN %s THEN sale_order.currency_id END", sent)
+                user = SQL("CASE WHEN %s THEN sale_order.user_id ELSE cou_msg.create_uid END", sent)
             sources.append({
                 "code": code,
                 "model": model,
-                "categories": ["message", "activity"],
+                "categories": ["message", "activity"] + (["sale"] if sent is not None else []),
                 "from": from_,
                 "where": SQL(
                     "cou_msg.model = %s AND %s"
@@ -592,20 +630,16 @@ class CouTimelineEvent(models.Model):
                     "row": SQL("cou_msg.id"),
                     "date": SQL("cou_msg.date"),
                     "event_type": SQL(
-                        "CASE WHEN cou_msg.mail_activity_type_id IS NOT NULL THEN 'activity'"
-                        " WHEN cou_msg.message_type != 'comment' OR (cou_msg.subtype_id IS NOT NULL"
-                        " AND NOT %s AND NOT COALESCE(cou_msg.is_internal, FALSE))"
-                        " THEN 'email' ELSE 'note' END",
-                        subtype_internal,
+                        "CASE WHEN cou_msg.mail_activity_type_id IS NOT NULL THEN 'activity' ELSE %s END", event_type,
                     ),
                     "category": SQL(
-                        "CASE WHEN cou_msg.mail_activity_type_id IS NOT NULL THEN 'activity' ELSE 'message' END"
+                        "CASE WHEN cou_msg.mail_activity_type_id IS NOT NULL THEN 'activity' ELSE %s END", category,
                     ),
                     "name": name,
-                    # raw start of the body: tags are stripped in Python for the
-                    # page only (a regex on every row of a 20k-event customer costs)
                     "summary": summary,
-                    "user_id": SQL("cou_msg.create_uid"),
+                    "amount": amount,
+                    "currency_id": currency,
+                    "user_id": user,
                     "company_id": SQL.identifier(table, "company_id"),
                     "partner_id": SQL("%s.commercial_partner_id", contact),
                     "contact_id": SQL("%s.id", contact),
@@ -618,6 +652,26 @@ class CouTimelineEvent(models.Model):
                 },
             })
         return sources
+
+    def _timeline_quotation_sent_sql(self, alias):
+        """SQL condition: the message ``alias`` on the order ``sale_order`` is
+        the quotation sent to the customer (see
+        `_get_timeline_message_sources`): a public comment (the composer's
+        email) posted by an employee while the order was a sent quotation
+        (state *Quotation Sent*, or later confirmed or cancelled; before
+        its confirmation date when confirmed). Reads only the columns of the
+        timeline index on mail_message."""
+        column = lambda name: SQL.identifier(alias, name)  # noqa: E731
+        return SQL(
+            "(%(activity)s IS NULL AND %(type)s = 'comment' AND %(subtype)s = %(comment)s"
+            " AND NOT COALESCE(%(internal)s, FALSE)"
+            " AND %(author)s IN (SELECT cou_employee.id FROM res_users AS cou_employee WHERE NOT cou_employee.share)"
+            " AND (sale_order.state IN ('sent', 'cancel')"
+            " OR (sale_order.state = 'sale' AND %(date)s < sale_order.date_order)))",
+            activity=column("mail_activity_type_id"), type=column("message_type"), subtype=column("subtype_id"),
+            comment=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment", raise_if_not_found=False),
+            internal=column("is_internal"), author=column("create_uid"), date=column("date"),
+        )
 
     def _timeline_thread_page_sql(self, code, model, res_id, page):
         """SELECT of the newest messages of one thread (``model``, ``res_id``)
@@ -637,11 +691,22 @@ class CouTimelineEvent(models.Model):
                 " OR CAST(cou_thread_msg.id AS bigint) * %s + %s < %s)",
                 before_date, before_date, TIMELINE_CODE_SPAN, code, before_id,
             ))
+        # keep exactly the messages of the asked categories before the cut
+        # (a message of another category would push one of them off the page)
         categories = set(page.get("categories") or ())
-        if categories and "activity" not in categories:
-            conditions.append(SQL("cou_thread_msg.mail_activity_type_id IS NULL"))
-        elif categories and "message" not in categories:
-            conditions.append(SQL("cou_thread_msg.mail_activity_type_id IS NOT NULL"))
+        if categories:
+            sent = self._timeline_quotation_sent_sql("cou_thread_msg") if model == "sale.order" else None
+            kinds = []
+            if "activity" in categories:
+                kinds.append(SQL("cou_thread_msg.mail_activity_type_id IS NOT NULL"))
+            if "message" in categories:
+                kinds.append(SQL(
+                    "cou_thread_msg.mail_activity_type_id IS NULL%s",
+                    SQL(" AND NOT %s", sent) if sent is not None and "sale" not in categories else SQL(""),
+                ))
+            if sent is not None and "sale" in categories and "message" not in categories:
+                kinds.append(sent)
+            conditions.append(SQL("(%s)", SQL(" OR ").join(kinds)) if kinds else SQL("FALSE"))
         return SQL(
             "SELECT %s FROM mail_message AS cou_thread_msg WHERE %s"
             " ORDER BY cou_thread_msg.date DESC, cou_thread_msg.id DESC LIMIT %s",
@@ -940,6 +1005,7 @@ class CouTimelineEvent(models.Model):
         with your event types)."""
         return {
             "sale_quotation": "fa-file-text-o",
+            "sale_sent": "fa-paper-plane-o",
             "sale_confirmed": "fa-check-square-o",
             "sale_cancelled": "fa-ban",
             "delivery_scheduled": "fa-calendar",

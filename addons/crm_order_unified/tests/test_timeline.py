@@ -1,9 +1,13 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from lxml import etree
 from markupsafe import Markup
 
 from odoo import Command, fields
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.osv.expression import AND as expression_and
+from odoo.osv.expression import OR as expression_or
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.crm_order_unified.models.cou_timeline_event import TIMELINE_CODE_SPAN
 
@@ -79,7 +83,7 @@ class TestTimelineSources(TimelineCommon):
         self.assertEqual(quotation.summary, "PO-42")
         self.assertEqual(quotation.date, min(order.create_date, order.date_order))
         self.assertEqual(quotation.id % TIMELINE_CODE_SPAN, 1)
-        self.assertEqual(quotation.display_name, f"Quotation {order.name}")
+        self.assertEqual(quotation.display_name, f"Quotation created {order.name}")
 
         order.action_confirm()
         confirmed = self._events().filtered(lambda e: e.event_type == "sale_confirmed")
@@ -236,9 +240,13 @@ class TestTimelinePaging(TimelineCommon):
         for index in range(9):
             messages |= order.message_post(message_type="comment", body=f"<p>o{index}</p>", subtype_xmlid="mail.mt_note")
             messages |= self.contact.message_post(message_type="comment", body=f"<p>c{index}</p>", subtype_xmlid="mail.mt_comment")
+            # public emails on the order before its confirmation: "quotation sent"
+            messages |= order.message_post(message_type="comment", body=f"<p>s{index}</p>", subtype_xmlid="mail.mt_comment")
         messages[::3].write({"date": datetime(2024, 6, 1, 9, 0)})
         messages[1::3].write({"date": datetime(2024, 6, 2, 9, 0)})
-        for categories in (None, ["message"], ["sale", "message"]):
+        messages[2::3].write({"date": datetime(2024, 6, 3, 9, 0)})
+        self.assertEqual(len(self._events().filtered(lambda e: e.event_type == "sale_sent")), 9)
+        for categories in (None, ["message"], ["sale"], ["sale", "message"], ["activity"], ["message", "activity"]):
             domain = [("partner_id", "=", self.customer.id)] + ([("category", "in", categories)] if categories else [])
             self.Event.invalidate_model()
             expected = self.Event.search(domain).ids
@@ -434,3 +442,154 @@ class TestTimelineQueries(TimelineCommon):
         Event.env.invalidate_all()
         with self.assertQueryCount(4):
             Event.get_timeline_page(self.customer.id, limit=20, cursor=first["next_cursor"], categories=["message"])
+
+
+@tagged("post_install", "-at_install")
+class TestTimelineQuotationSent(TimelineCommon):
+    """A quotation sent by email (the *Send by Email* composer) is a "quotation
+    sent" event of the order: the email on the order, with the order's amount
+    and salesperson; other messages on the order stay emails and notes."""
+
+    def _send_quotation(self, order):
+        action = order.action_quotation_send()
+        composer = Form(self.env["mail.compose.message"].with_context(action["context"]))
+        composer.save().action_send_mail()
+        return order.message_ids.filtered(lambda m: m.message_type == "comment")[:1]
+
+    def _event_of(self, message):
+        return self._events().filtered(lambda e: e.id == message.id * TIMELINE_CODE_SPAN + 11)
+
+    def test_quotation_sent_from_the_email(self):
+        salesman = new_test_user(self.env, login="cou_tl_sent_salesman", groups="sales_team.group_sale_salesman")
+        order = self._create_order(qty=3, price=40.0, user_id=salesman.id)
+        draft_mail = order.message_post(message_type="comment", body="<p>Draft</p>", subtype_xmlid="mail.mt_comment")
+        self.assertEqual(self._event_of(draft_mail).event_type, "email", "a draft was not sent")
+        self.assertFalse(self._events().filtered(lambda e: e.event_type == "sale_sent"))
+
+        sent = self._send_quotation(order)
+        self.assertEqual(order.state, "sent")
+        sent.date = datetime(2024, 2, 1, 10, 0)
+        event = self._event_of(sent)
+        self.assertEqual(
+            (event.event_type, event.category, event.date, event.name, event.res_model, event.res_id),
+            ("sale_sent", "sale", sent.date, order.name, "sale.order", order.id),
+        )
+        self.assertEqual((event.amount, event.currency_id, event.user_id), (120.0, order.currency_id, salesman))
+        self.assertEqual(event.company_id, order.company_id)
+        self.assertFalse(event.is_internal)
+        self.assertEqual(event.display_name, f"Quotation sent {order.name}")
+
+        note = order.message_post(message_type="comment", body="<p>Internal</p>", subtype_xmlid="mail.mt_note")
+        self.assertEqual(self._event_of(note).event_type, "note")
+        portal = new_test_user(self.env, login="cou_tl_sent_portal", groups="base.group_portal")
+        question = order.with_user(portal).sudo().message_post(
+            message_type="comment", body="<p>A question</p>", subtype_xmlid="mail.mt_comment",
+        )
+        self.assertEqual(self._event_of(question).event_type, "email", "the customer's comment is no quotation sent")
+
+        order.action_confirm()
+        after = order.message_post(message_type="comment", body="<p>Thanks</p>", subtype_xmlid="mail.mt_comment")
+        after.date = order.date_order.replace(year=order.date_order.year + 1)
+        self.assertEqual(self._event_of(sent).event_type, "sale_sent", "still sent once confirmed")
+        self.assertEqual(self._event_of(after).event_type, "email", "after the confirmation: an email")
+
+        # the page gives the same event, in the sales filter and not in the messages one
+        page = self.Event.get_timeline_page(self.customer.id, categories=["sale"])["events"]
+        sent_row = next(e for e in page if e["id"] == event.id)
+        self.assertEqual((sent_row["event_type"], sent_row["amount"], sent_row["name"]), ("sale_sent", 120.0, order.name))
+        self.assertEqual(sent_row["type_label"], "Quotation sent")
+        page = self.Event.get_timeline_page(self.customer.id, categories=["message"])["events"]
+        self.assertNotIn(event.id, [e["id"] for e in page])
+        self.assertIn(after.id * TIMELINE_CODE_SPAN + 11, [e["id"] for e in page])
+
+    def test_activity_titled_by_its_type(self):
+        order = self._create_order()
+        activity = order.activity_schedule("mail.mail_activity_data_meeting", summary="Kick-off")
+        activity.action_feedback(feedback="Agreed on delivery dates")
+        event = self._events().filtered(lambda e: e.event_type == "activity")
+        meeting = self.env.ref("mail.mail_activity_data_meeting")
+        self.assertEqual(event.name, f"{meeting.name}: {order.name}")
+        self.assertIn("Agreed on delivery dates", event.summary)
+        self.assertEqual((event.res_model, event.res_id), ("sale.order", order.id))
+        row = self.Event.get_timeline_page(self.customer.id, categories=["activity"])["events"][0]
+        self.assertEqual(row["name"], event.name)
+
+
+@tagged("post_install", "-at_install")
+class TestTimelineViews(TimelineCommon):
+
+    def test_complaints_and_returns_this_quarter_by_customer(self):
+        """The shipped search filters answer "complaints and returns this
+        quarter, grouped by customer" (filters of one group are OR-ed)."""
+        arch = etree.fromstring(self.Event.get_views([(False, "search")])["views"]["search"]["arch"])
+        filters = {node.get("name"): node for node in arch.iter("filter")}
+        for name in ("filter_complaint", "filter_return", "filter_date", "groupby_partner"):
+            self.assertIn(name, filters)
+        # one group: no separator between the two filters
+        siblings = list(filters["filter_return"].getparent())
+        between = siblings[siblings.index(filters["filter_return"]):siblings.index(filters["filter_complaint"]) + 1]
+        self.assertFalse([node for node in between if node.tag == "separator"])
+
+        order = self._create_order()
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.write({"quantity": 1, "picked": True})
+        picking._action_done()
+        wizard = self.env["stock.return.picking"].with_context(
+            active_id=picking.id, active_model="stock.picking").create({})
+        wizard.product_return_moves.quantity = 1
+        wizard.action_create_returns()
+        complaint = self.env["cou.complaint"].create({"name": "Broken widget", "partner_id": self.contact.id})
+        domain = expression_or([
+            safe_eval(filters["filter_complaint"].get("domain")), safe_eval(filters["filter_return"].get("domain")),
+        ])
+        today = fields.Date.context_today(self.Event)
+        quarter_start = fields.Date.start_of(today, "quarter")
+        domain = expression_and([domain, [
+            ("date", ">=", fields.Datetime.to_datetime(quarter_start)),
+            ("date", "<", fields.Datetime.to_datetime(fields.Date.end_of(today, "quarter")) + timedelta(days=1)),
+        ]])
+        groups = dict(self.Event._read_group(domain, ["partner_id"], ["__count"]))
+        self.assertEqual(groups.get(self.customer), 2, "one return and one complaint opened")
+        events = self.Event.search(domain + [("partner_id", "=", self.customer.id)])
+        self.assertEqual(set(events.mapped("category")), {"delivery", "complaint"})
+        self.assertIn(complaint.id, events.filtered(lambda e: e.category == "complaint").mapped("res_id"))
+
+    def test_timeline_smart_buttons(self):
+        """The Timeline button is on the customer, sale order, delivery and
+        invoice forms, and opens the customer's timeline."""
+        action = self.env.ref("crm_order_unified.cou_timeline_event_action_timeline")
+        for model in ("res.partner", "sale.order", "stock.picking", "account.move"):
+            arch = self.env[model].get_views([(False, "form")])["views"]["form"]["arch"]
+            self.assertIn(f'name="{action.id}"', arch, f"Timeline button on {model}")
+        order = self._create_order()
+        result = self.Event._get_timeline_action(order.partner_id)
+        self.assertEqual(result["tag"], "crm_order_unified.timeline")
+        self.assertEqual(result["context"], {"cou_partner_id": self.customer.id})
+
+    def test_time_based_automation_on_events(self):
+        """Events are usable in automated actions: a time-based rule on the
+        event date (e.g. one day after an invoice became overdue) runs its
+        server action on the matching events."""
+        invoice = self._create_invoice(invoice_date="2024-03-05", invoice_date_due="2024-04-04")
+        model = self.env["ir.model"]._get("cou.timeline.event")
+        automation = self.env["base.automation"].create({
+            "name": "Timeline: chase overdue invoices",
+            "model_id": model.id,
+            "trigger": "on_time",
+            "trg_date_id": self.env["ir.model.fields"]._get("cou.timeline.event", "date").id,
+            "trg_date_range": 1,
+            "trg_date_range_type": "day",
+            "filter_domain": "[('event_type', '=', 'invoice_overdue')]",
+        })
+        self.env["ir.actions.server"].create({
+            "name": "Log the overdue invoice on the customer",
+            "model_id": model.id,
+            "base_automation_id": automation.id,
+            "state": "code",
+            "code": "for event in records:\n"
+                    "    env['res.partner'].browse(event.partner_id.id).message_post(body='Chase ' + event.name)",
+        })
+        self.env["base.automation"]._check()
+        bodies = self.customer.message_ids.mapped("body")
+        self.assertIn(f"<p>Chase {invoice.name}</p>", bodies)
