@@ -1098,6 +1098,15 @@ class CouTimelineEventComplaint(models.Model):
         ondelete={"complaint": "cascade"},
     )
 
+    def _get_timeline_icons(self):
+        return {
+            **super()._get_timeline_icons(),
+            "complaint_opened": "fa-exclamation-circle",
+            "complaint_stage": "fa-exchange",
+            "complaint_resolved": "fa-check-circle-o",
+            "complaint_rated": "fa-smile-o",
+        }
+
     def _get_timeline_sources(self):
         return super()._get_timeline_sources() + self._get_timeline_complaint_sources()
 

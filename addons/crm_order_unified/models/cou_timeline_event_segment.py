@@ -45,6 +45,17 @@ class CouTimelineEvent(models.Model):
     )
 
     # === BUSINESS METHODS === #
+    def _get_timeline_icons(self):
+        return {
+            **super()._get_timeline_icons(),
+            "segment_entered": "fa-sign-in",
+            "segment_left": "fa-sign-out",
+            "mailing_sent": "fa-bullhorn",
+            "mailing_opened": "fa-envelope-open-o",
+            "mailing_clicked": "fa-mouse-pointer",
+            "order_attributed": "fa-line-chart",
+        }
+
     def _get_timeline_sources(self):
         return super()._get_timeline_sources() + self._get_timeline_segment_sources()
 

@@ -593,3 +593,16 @@ class TestTimelineViews(TimelineCommon):
         self.env["base.automation"]._check()
         bodies = self.customer.message_ids.mapped("body")
         self.assertIn(f"<p>Chase {invoice.name}</p>", bodies)
+
+
+@tagged("post_install", "-at_install")
+class TestTimelineConfig(TimelineCommon):
+    def test_every_event_type_has_an_icon(self):
+        """Each event type, including those added through the extension point
+        (complaints, segments, campaigns), has its icon in the web client."""
+        config = self.env["cou.timeline.event"].get_timeline_config()
+        types = [key for key, _label in self.env["cou.timeline.event"]._fields["event_type"].selection]
+        self.assertIn("complaint_opened", types)
+        self.assertIn("segment_entered", types)
+        missing = [key for key in types if not config["icons"].get(key)]
+        self.assertFalse(missing, "event types without an icon: %s" % missing)
