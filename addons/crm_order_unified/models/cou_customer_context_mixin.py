@@ -79,6 +79,11 @@ class CouCustomerContextMixin(models.AbstractModel):
         related="partner_id.commercial_partner_id.customer_open_complaint_count",
         groups=CUSTOMER_360_GROUP,
     )
+    cou_customer_segment_ids = fields.Many2many(
+        string="Customer Segments",
+        related="partner_id.commercial_partner_id.cou_segment_ids",
+        groups=CUSTOMER_360_GROUP,
+    )
     cou_customer_recent_order_ids = fields.Many2many(
         related="partner_id.commercial_partner_id.customer_recent_order_ids",
         compute_sudo=False,

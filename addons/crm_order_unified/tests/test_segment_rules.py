@@ -56,6 +56,23 @@ class TestSegmentRules(CouSegmentCommon):
             segment = self._new_rule("[('ref', '=', 'COURULE'), ('rfm_monetary_score', '>=', 2)]")
         self.assertEqual(self._members(segment), self.big | self.mid)
 
+    def test_segments_in_document_customer_tab(self):
+        """Orders and invoices show the customer's current segments in their
+        Customer tab."""
+        segment = self.env["cou.segment"].with_company(self.company).create(
+            {
+                "name": "COU tab",
+                "segment_type": "static",
+                "company_id": self.company.id,
+                "static_partner_ids": [(6, 0, self.big.ids)],
+            }
+        )
+        order = self._cou_create_order(self.big, company=self.company)
+        self.assertIn(segment, order.cou_customer_segment_ids)
+        segment.static_partner_ids = [(3, self.big.id)]
+        self.env.invalidate_all()  # a new request: membership is read again
+        self.assertNotIn(segment, order.cou_customer_segment_ids)
+
     def test_segment_static_membership_history(self):
         Segment = self.env["cou.segment"].with_company(self.company)
         with freeze_time("2025-01-01 10:00:00"):
