@@ -13,6 +13,7 @@ import sys
 import psycopg2
 
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FILESTORE = os.path.expanduser("~/.local/share/Odoo/filestore")
 MANIFEST = os.path.join(PROJECT_DIR, "addons", "crm_order_unified", "__manifest__.py")
 
 
@@ -58,12 +59,19 @@ def template():
     """Make sure the dependency template exists; print its name."""
     name = template_name()
     conn = _conn()
+    building = name + "_building"
     with conn.cursor() as cr:
         if _exists(cr, name):
-            print(name)
-            return
-    building = name + "_building"
+            if not os.path.isdir(os.path.join(FILESTORE, name)) and os.path.isdir(os.path.join(FILESTORE, building)):
+                # a template built before the filestore moved with the rename
+                os.rename(os.path.join(FILESTORE, building), os.path.join(FILESTORE, name))
+            if os.path.isdir(os.path.join(FILESTORE, name)):
+                print(name)
+                return
+            # the template's attachments are gone: build it again
+            drop(name)
     drop(building)
+    subprocess.run(["rm", "-rf", os.path.join(FILESTORE, building)])
     cmd = [
         os.path.join(os.environ["VENV"], "bin", "python"),
         os.path.join(os.environ["ODOO_SRC"], "odoo-bin"),
@@ -79,6 +87,11 @@ def template():
     conn = _conn()
     with conn.cursor() as cr:
         cr.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+    # the attachments of the template live in the filestore under its name
+    src, dst = os.path.join(FILESTORE, building), os.path.join(FILESTORE, name)
+    if os.path.isdir(src):
+        subprocess.run(["rm", "-rf", dst])
+        os.rename(src, dst)
     print(name)
 
 
@@ -89,8 +102,7 @@ def clone(target):
     with conn.cursor() as cr:
         cr.execute(f'CREATE DATABASE "{target}" TEMPLATE "{name}"')
     # the filestore is copied too so attachments of the template stay readable
-    data_dir = os.path.expanduser("~/.local/share/Odoo/filestore")
-    src, dst = os.path.join(data_dir, name), os.path.join(data_dir, target)
+    src, dst = os.path.join(FILESTORE, name), os.path.join(FILESTORE, target)
     if os.path.isdir(src):
         subprocess.run(["rm", "-rf", dst])
         subprocess.run(["cp", "-a", src, dst], check=True)
@@ -104,6 +116,6 @@ if __name__ == "__main__":
         clone(sys.argv[2])
     elif action == "drop":
         drop(sys.argv[2])
-        subprocess.run(["rm", "-rf", os.path.expanduser(f"~/.local/share/Odoo/filestore/{sys.argv[2]}")])
+        subprocess.run(["rm", "-rf", os.path.join(FILESTORE, sys.argv[2])])
     else:
         sys.exit(__doc__)

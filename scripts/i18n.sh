@@ -7,14 +7,17 @@ bash "$PROJECT_DIR/scripts/setup.sh"
 ODOO_SRC="$(cat "$STATE_DIR/odoo_src")"; export ODOO_SRC VENV
 ensure_postgres
 ODOO_ARGS="$(odoo_args)"; export ODOO_ARGS
-DB="${I18N_DB:-cou_i18n}"
-if db_exists "$DB"; then
+# A fresh database by default, so demo records' terms are exported as a new
+# install has them; I18N_DB=name reuses (and upgrades) a development database.
+DB="${I18N_DB:-cou_i18n_$$}"
+if [ -n "${I18N_DB:-}" ] && db_exists "$DB"; then
     if [ "$(addon_state "$DB")" = installed ]; then FLAG=(-u crm_order_unified); else FLAG=(-i crm_order_unified); fi
 else
     exec 9>"$STATE_DIR/template.lock"; flock 9
     "$PY" "$PROJECT_DIR/scripts/db.py" template >/dev/null
     flock -u 9
     "$PY" "$PROJECT_DIR/scripts/db.py" clone "$DB"; FLAG=(-i crm_order_unified)
+    [ -n "${I18N_DB:-}" ] || trap '"$PY" "$PROJECT_DIR/scripts/db.py" drop "$DB" >/dev/null 2>&1 || true' EXIT
 fi
 "$PY" "$ODOO_SRC/odoo-bin" $ODOO_ARGS -d "$DB" "${FLAG[@]}" --stop-after-init --max-cron-threads=0 \
     --log-level=warn || die "installing the addon on $DB failed"
