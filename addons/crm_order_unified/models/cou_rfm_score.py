@@ -12,6 +12,8 @@ _logger = logging.getLogger(__name__)
 # Key of the PostgreSQL advisory lock taken while a company's RFM scores are
 # recomputed (second key: the company id). "COUR" in ASCII.
 RFM_LOCK_KEY = 0x434F5552
+# work_mem of the full recomputation's scoring statement (SET LOCAL)
+RFM_WORK_MEM = "64MB"
 
 
 class CouRfmScore(models.Model):
@@ -77,6 +79,16 @@ class CouRfmScore(models.Model):
     def _compute_rfm_label(self):
         for score in self:
             score.rfm_label = f"{score.r_score}{score.f_score}{score.m_score}"
+
+    # === CRUD METHODS === #
+    def init(self):
+        super().init()
+        # single-column indexes of an earlier version (company_id and
+        # segment_code with index=True): company_id is covered by the unique
+        # (company_id, partner_id) index, segment_code is never searched alone;
+        # they only slowed down the bulk writes of the recomputation
+        for name in ("cou_rfm_score__company_id_index", "cou_rfm_score__segment_code_index"):
+            self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
 
     # === BUSINESS METHODS === #
     @api.model
@@ -164,6 +176,11 @@ class CouRfmScore(models.Model):
         today = today or fields.Date.context_today(self)
         now = fields.Datetime.now()
         cr.execute(SQL("DROP TABLE IF EXISTS cou_rfm_tmp"))
+        # one grouped scan and three window sorts of all customers: in memory,
+        # not in temporary files (restored below, for this transaction only)
+        cr.execute(SQL("SHOW work_mem"))
+        work_mem = cr.fetchone()[0]
+        cr.execute(SQL("SET LOCAL work_mem = %s", RFM_WORK_MEM))
         cr.execute(
             SQL(
                 """
@@ -192,6 +209,7 @@ class CouRfmScore(models.Model):
                 raw=self._get_raw_values_query(company, today),
             )
         )
+        cr.execute(SQL("SET LOCAL work_mem = %s", work_mem))
         self._upsert_from_tmp(company, now)
         cr.execute(
             SQL(
@@ -208,7 +226,69 @@ class CouRfmScore(models.Model):
         return True
 
     def _upsert_from_tmp(self, company, now):
-        self.env.cr.execute(
+        """Write the scores of cou_rfm_tmp into cou_rfm_score, touching only
+        what changed: one UPDATE of the rows whose values differ, one INSERT
+        of the customers without a row (written as the ORM writes them:
+        create/write uid and date). Rows whose values are unchanged are left
+        alone (no write, no lock, no foreign-key check). The caller deletes
+        the rows of customers that left the window.
+
+        A row inserted meanwhile by a concurrent transaction (order
+        confirmation of that customer) makes the INSERT fail with a unique
+        violation, which the callers treat as "left to the other worker"."""
+        cr = self.env.cr
+        cr.execute(SQL("ALTER TABLE cou_rfm_tmp ADD PRIMARY KEY (partner_id)"))
+        cr.execute(SQL("ANALYZE cou_rfm_tmp"))
+        cr.execute(
+            SQL(
+                """
+                UPDATE cou_rfm_score s
+                   SET last_order_date = t.last_order_date,
+                       recency_days = t.recency_days,
+                       frequency = t.frequency,
+                       monetary = t.monetary,
+                       r_score = t.r_score,
+                       f_score = t.f_score,
+                       m_score = t.m_score,
+                       fm_score = t.fm_score,
+                       segment_code = t.segment_code,
+                       computed_at = %(now)s,
+                       write_uid = %(uid)s,
+                       write_date = %(now)s
+                  FROM cou_rfm_tmp t
+                 WHERE s.company_id = %(company)s AND s.partner_id = t.partner_id
+                   AND (s.last_order_date, s.recency_days, s.frequency, s.monetary,
+                        s.r_score, s.f_score, s.m_score, s.fm_score, s.segment_code)
+                       IS DISTINCT FROM
+                       (t.last_order_date, t.recency_days, t.frequency, t.monetary,
+                        t.r_score, t.f_score, t.m_score, t.fm_score, t.segment_code)
+                """,
+                company=company.id,
+                now=now,
+                uid=self.env.uid,
+            )
+        )
+        # the customers without a row, found before inserting, by a FULL JOIN
+        # kept from being reduced (OFFSET 0): always a hash or merge join. An
+        # anti-join planned from stale statistics, or probing the table the
+        # same statement writes, can turn quadratic.
+        cr.execute(SQL("DROP TABLE IF EXISTS cou_rfm_new"))
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE cou_rfm_new ON COMMIT DROP AS
+                SELECT d.partner_id
+                  FROM (SELECT t.partner_id, s.partner_id AS score_partner_id
+                          FROM cou_rfm_tmp t
+                          FULL JOIN (SELECT partner_id FROM cou_rfm_score WHERE company_id = %s) s
+                                 ON s.partner_id = t.partner_id
+                        OFFSET 0) d
+                 WHERE d.score_partner_id IS NULL AND d.partner_id IS NOT NULL
+                """,
+                company.id,
+            )
+        )
+        cr.execute(
             SQL(
                 """
                 INSERT INTO cou_rfm_score (
@@ -218,33 +298,15 @@ class CouRfmScore(models.Model):
                 SELECT t.partner_id, %(company)s, t.last_order_date, t.recency_days, t.frequency, t.monetary,
                        t.r_score, t.f_score, t.m_score, t.fm_score, t.segment_code, %(now)s,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM cou_rfm_tmp t
-                ON CONFLICT (company_id, partner_id) DO UPDATE SET
-                    last_order_date = EXCLUDED.last_order_date,
-                    recency_days = EXCLUDED.recency_days,
-                    frequency = EXCLUDED.frequency,
-                    monetary = EXCLUDED.monetary,
-                    r_score = EXCLUDED.r_score,
-                    f_score = EXCLUDED.f_score,
-                    m_score = EXCLUDED.m_score,
-                    fm_score = EXCLUDED.fm_score,
-                    segment_code = EXCLUDED.segment_code,
-                    computed_at = EXCLUDED.computed_at,
-                    write_uid = EXCLUDED.write_uid,
-                    write_date = EXCLUDED.write_date
-                WHERE (cou_rfm_score.last_order_date, cou_rfm_score.recency_days, cou_rfm_score.frequency,
-                       cou_rfm_score.monetary, cou_rfm_score.r_score, cou_rfm_score.f_score,
-                       cou_rfm_score.m_score, cou_rfm_score.segment_code)
-                      IS DISTINCT FROM
-                      (EXCLUDED.last_order_date, EXCLUDED.recency_days, EXCLUDED.frequency,
-                       EXCLUDED.monetary, EXCLUDED.r_score, EXCLUDED.f_score,
-                       EXCLUDED.m_score, EXCLUDED.segment_code)
+                  FROM cou_rfm_new n
+                  JOIN cou_rfm_tmp t ON t.partner_id = n.partner_id
                 """,
                 company=company.id,
                 now=now,
                 uid=self.env.uid,
             )
         )
+        cr.execute(SQL("DROP TABLE cou_rfm_new"))
 
     @api.model
     def _refresh_partners(self, partners, company, today=None):

@@ -350,28 +350,42 @@ class CouSegment(models.Model):
         self.env["cou.segment.member"].flush_model()
         now = fields.Datetime.now()
         uid = self.env.uid
-        cr.execute(SQL("DROP TABLE IF EXISTS cou_segment_target"))
+        # The difference between the target and the current members, in one
+        # FULL JOIN (always a hash or merge join, so its cost stays linear
+        # whatever the statistics of cou_segment_member say; an anti-join
+        # planned from stale statistics, or probing the table the same
+        # statement writes, can turn quadratic). Dropped below; a failure
+        # rolls its creation back with the savepoint or transaction.
+        restrict = SQL("AND m.partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL("")
         cr.execute(
             SQL(
-                "CREATE TEMP TABLE cou_segment_target ON COMMIT DROP AS SELECT DISTINCT t.partner_id FROM (%s) t",
-                target,
+                """
+                CREATE TEMP TABLE cou_segment_target ON COMMIT DROP AS
+                SELECT COALESCE(t.partner_id, c.partner_id) AS partner_id,
+                       c.id AS member_id,
+                       t.partner_id IS NOT NULL AS in_target
+                  FROM (SELECT DISTINCT q.partner_id FROM (%(target)s) q WHERE q.partner_id IS NOT NULL) t
+                  FULL JOIN (SELECT m.id, m.partner_id FROM cou_segment_member m
+                              WHERE m.segment_id = %(segment)s AND m.date_to IS NULL %(restrict)s) c
+                         ON c.partner_id = t.partner_id
+                """,
+                segment=self.id,
+                target=target,
+                restrict=restrict,
             )
         )
         cr.execute(SQL("ANALYZE cou_segment_target"))
-        restrict = SQL("AND m.partner_id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL("")
         cr.execute(
             SQL(
                 """
                 UPDATE cou_segment_member m
                    SET date_to = %(now)s, write_date = %(now)s, write_uid = %(uid)s
-                 WHERE m.segment_id = %(segment)s AND m.date_to IS NULL %(restrict)s
-                   AND NOT EXISTS (SELECT 1 FROM cou_segment_target t WHERE t.partner_id = m.partner_id)
+                 WHERE m.id = ANY(ARRAY(SELECT d.member_id FROM cou_segment_target d WHERE NOT d.in_target))
+                   AND m.date_to IS NULL
              RETURNING m.id
                 """,
                 now=now,
                 uid=uid,
-                segment=self.id,
-                restrict=restrict,
             )
         )
         left_ids = [row[0] for row in cr.fetchall()]
@@ -382,9 +396,7 @@ class CouSegment(models.Model):
                        (segment_id, partner_id, company_id, date_from, create_uid, create_date, write_uid, write_date)
                 SELECT %(segment)s, t.partner_id, %(company)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM cou_segment_target t
-                 WHERE NOT EXISTS (
-                        SELECT 1 FROM cou_segment_member m
-                         WHERE m.segment_id = %(segment)s AND m.partner_id = t.partner_id AND m.date_to IS NULL)
+                 WHERE t.in_target AND t.member_id IS NULL
              RETURNING id
                 """,
                 segment=self.id,
@@ -394,16 +406,26 @@ class CouSegment(models.Model):
             )
         )
         entered_ids = [row[0] for row in cr.fetchall()]
+        # a full swap leaves exactly the target as current members
+        self._update_figures(now, from_target=partner_ids is None)
         cr.execute(SQL("DROP TABLE cou_segment_target"))
-        self._update_figures(now)
         self.env["cou.segment.member"].invalidate_model()
         self.invalidate_recordset(["member_ids"])
         self._run_member_automations(entered_ids, left_ids)
         return True
 
-    def _update_figures(self, now):
-        """Store member count, members' revenue and revenue share (one statement)."""
+    def _update_figures(self, now, from_target=False):
+        """Store member count, members' revenue and revenue share (one
+        statement). ``from_target``: the current members are exactly the rows
+        of the temporary table cou_segment_target in the target (full swap), read from it
+        instead of the member table."""
         self.env["cou.rfm.score"].flush_model()
+        if from_target:
+            members = SQL("SELECT partner_id FROM cou_segment_target WHERE in_target")
+        else:
+            members = SQL(
+                "SELECT partner_id FROM cou_segment_member WHERE segment_id = %s AND date_to IS NULL", self.id
+            )
         self.env.cr.execute(
             SQL(
                 """
@@ -416,15 +438,15 @@ class CouSegment(models.Model):
                        broken_reason = NULL,
                        write_date = %(now)s
                   FROM (SELECT COUNT(*) AS cnt, COALESCE(SUM(r.monetary), 0) AS rev
-                          FROM cou_segment_member m
-                          LEFT JOIN cou_rfm_score r ON r.partner_id = m.partner_id AND r.company_id = %(company)s
-                         WHERE m.segment_id = %(segment)s AND m.date_to IS NULL) x,
+                          FROM (%(members)s) m
+                          LEFT JOIN cou_rfm_score r ON r.partner_id = m.partner_id AND r.company_id = %(company)s) x,
                        (SELECT COALESCE(SUM(monetary), 0) AS rev FROM cou_rfm_score WHERE company_id = %(company)s) tot
                  WHERE s.id = %(segment)s
                 """,
                 now=now,
                 company=self.company_id.id,
                 segment=self.id,
+                members=members,
             )
         )
         self.invalidate_recordset(

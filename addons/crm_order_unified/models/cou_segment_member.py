@@ -61,3 +61,8 @@ class CouSegmentMember(models.Model):
             )
         )
         create_index(self.env.cr, "cou_segment_member_partner_current_idx", self._table, ["partner_id", "segment_id"])
+        # single-column indexes of an earlier version (company_id, partner_id
+        # with index=True): covered by the indexes above, they only slowed
+        # down the bulk writes of the recomputation
+        for name in ("cou_segment_member__company_id_index", "cou_segment_member__partner_id_index"):
+            self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))

@@ -167,7 +167,7 @@ class TestSegmentRfm(CouSegmentCommon):
         self._recompute()
         segment = self._rfm_segment("loyal")
         # a no-op swap costs the same number of queries whatever the size
-        with self.assertQueryCount(13):
+        with self.assertQueryCount(12):
             segment._swap_members()
 
     @mute_logger("odoo.addons.crm_order_unified.models.cou_segment")
