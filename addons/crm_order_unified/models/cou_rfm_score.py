@@ -115,9 +115,17 @@ class CouRfmScore(models.Model):
             """
             WITH cou_orders AS (
                 SELECT p.commercial_partner_id AS partner_id,
-                       COUNT(*) AS frequency,
-                       MAX(so.date_order)::date AS last_order_date,
-                       SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue
+                       -- an imported return order is a refund: it lowers the
+                       -- revenue but is neither an order nor a recent purchase
+                       COUNT(*) FILTER (WHERE NOT %(is_return)s) AS frequency,
+                       (MAX(so.date_order) FILTER (WHERE NOT %(is_return)s))::date AS last_order_date,
+                       SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                           -- ... once: its own credit note, when created, stands for it
+                           FILTER (WHERE NOT (%(is_return)s AND EXISTS (
+                               SELECT 1
+                                 FROM sale_order_line sol
+                                 JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+                                WHERE sol.order_id = so.id))) AS revenue
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.company_id = %(company)s
@@ -151,10 +159,13 @@ class CouRfmScore(models.Model):
             today=today,
             order_partner=order_partner,
             refund_partner=refund_partner,
+            is_return=self.env["res.partner"]._cou_imported_return_order_condition("so"),
         )
 
     def _flush_sources(self):
-        self.env["sale.order"].flush_model(["state", "date_order", "partner_id", "company_id", "amount_untaxed", "currency_rate"])
+        self.env["sale.order"].flush_model(
+            ["state", "date_order", "partner_id", "company_id", "amount_untaxed", "currency_rate", "cou_imported"]
+        )
         self.env["account.move"].flush_model(
             ["state", "move_type", "invoice_date", "commercial_partner_id", "company_id", "amount_untaxed_signed"]
         )

@@ -3,7 +3,7 @@ import csv
 import io
 import json
 import os
-from datetime import datetime
+from datetime import date, datetime
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -341,6 +341,29 @@ class TestImportHistory(CouCommon):
         self.assertAlmostEqual(alpha.customer_avg_order_value, (73 + 12.5) / 2 / 0.8, delta=0.006)
         self.assertEqual(str(alpha.customer_last_order_date), "2023-03-01", "not the return's date")
         self.assertAlmostEqual(alpha.customer_lifetime_revenue, (73 + 12.5 - 10) / 0.8, delta=0.011)
+
+    def _assert_rfm_values_of_alpha(self, create_invoices):
+        self._run(cancel_mode="refund", create_invoices=create_invoices).action_process()
+        alpha = self._imported("SO1001").partner_id.commercial_partner_id
+        self.env.flush_all()
+        self.env.cr.execute(
+            self.env["cou.rfm.score"]._get_raw_values_query(
+                self.company_a, date(2023, 12, 31), partner_ids=alpha.ids
+            )
+        )
+        (row,) = self.env.cr.dictfetchall()
+        self.assertEqual(row["frequency"], 2, "SO1001 and SO1003; the return C1009 is not an order")
+        self.assertEqual(str(row["last_order_date"]), "2023-03-01", "not the return's date")
+        self.assertAlmostEqual(float(row["monetary"]), (73 + 12.5 - 10) / 0.8, delta=0.011)
+
+    def test_import_refund_mode_rfm_values(self):
+        """RFM sees an imported return order as a refund: it lowers the
+        monetary value but is neither an order nor the last purchase."""
+        self._assert_rfm_values_of_alpha(create_invoices=False)
+
+    def test_import_refund_mode_rfm_values_with_invoices(self):
+        """With its credit note created, the return is not subtracted twice."""
+        self._assert_rfm_values_of_alpha(create_invoices=True)
 
     def test_import_create_invoices(self):
         """Invoices asked for: one posted invoice per order, a credit note per
