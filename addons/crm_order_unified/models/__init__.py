@@ -1,6 +1,9 @@
 # One line per model file; features append their own below their marker.
 # [foundation]
 from . import cou_customer_context_mixin
+# [complaint] hook: the complaint mixin must load before sale_order, stock_picking
+# and account_move, which inherit it in their [complaint] sections.
+from . import cou_complaint_document_mixin
 from . import stock_move
 from . import account_partial_reconcile
 from . import cou_demo_generator
@@ -32,6 +35,8 @@ from . import mailing_mailing
 from . import mailing_trace
 from . import cou_timeline_event_segment
 # [import]
+from . import cou_history_import_columns_mixin
+from . import cou_history_import_options_mixin
 from . import cou_history_import_mapping
 from . import cou_history_import_run
 from . import sale_order_line

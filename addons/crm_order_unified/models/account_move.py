@@ -69,10 +69,16 @@ class AccountMove(models.Model):
             lambda m: m.partner_id and not m.is_purchase_document(include_receipts=True)
         )
 
-    # ------------------------------------------------------------
-    # [complaint] complaints about the invoice (owned by the complaint
-    # feature; logic in cou.complaint)
-    # ------------------------------------------------------------
+
+# ------------------------------------------------------------
+# [complaint] complaints about the invoice (owned by the complaint feature;
+# shared logic in cou.complaint.document.mixin, data logic in cou.complaint)
+# ------------------------------------------------------------
+
+
+class AccountMoveComplaint(models.Model):
+    _name = "account.move"
+    _inherit = ["account.move", "cou.complaint.document.mixin"]
 
     cou_complaint_ids = fields.One2many(
         comodel_name="cou.complaint",
@@ -80,46 +86,6 @@ class AccountMove(models.Model):
         string="Complaints",
         groups="crm_order_unified.group_cou_complaint_user",
     )
-    cou_complaint_count = fields.Integer(
-        string="Complaint Count",
-        compute="_compute_cou_complaint_counts",
-        groups="crm_order_unified.group_cou_complaint_user",
-    )
-    cou_open_complaint_count = fields.Integer(
-        string="Open Complaint Count",
-        compute="_compute_cou_complaint_counts",
-        groups="crm_order_unified.group_cou_complaint_user",
-    )
 
-    cou_customer_open_complaint_ids = fields.Many2many(
-        comodel_name="cou.complaint",
-        string="Customer's Open Complaint List",
-        compute="_compute_cou_customer_open_complaint_ids",
-        groups="crm_order_unified.group_cou_complaint_user",
-        help="Open complaints of the customer (all its contacts), shown in the Customer tab.",
-    )
-
-    @api.depends_context("uid")  # the complaints the user may read
-    def _compute_cou_customer_open_complaint_ids(self):
-        Complaint = self.env["cou.complaint"]
-        open_by_customer = Complaint._get_open_by_customer(self.partner_id.commercial_partner_id)
-        for move in self:
-            move.cou_customer_open_complaint_ids = open_by_customer.get(
-                move.partner_id.commercial_partner_id.id, Complaint
-            )
-
-    @api.depends_context("uid")  # the complaints the user may read
-    def _compute_cou_complaint_counts(self):
-        counts = self.env["cou.complaint"]._get_counts_by("invoice_id", self)
-        for move in self:
-            move.cou_complaint_count, move.cou_open_complaint_count = counts.get(move.id, (0, 0))
-
-    def action_cou_view_complaints(self):
-        self.ensure_one()
-        return self.env["cou.complaint"]._get_action_for(
-            [("invoice_id", "=", self.id)], {"default_invoice_id": self.id}
-        )
-
-    def action_cou_file_complaint(self):
-        self.ensure_one()
-        return self.env["cou.complaint"]._get_file_action({"default_invoice_id": self.id})
+    def _get_cou_complaint_link_field(self):
+        return "invoice_id"

@@ -64,6 +64,7 @@ class CouHistoryImportRun(models.Model):
     """
 
     _name = "cou.history.import.run"
+    _inherit = ["cou.history.import.options.mixin"]
     _description = "Order History Import Run"
     _order = "id desc"
 
@@ -117,46 +118,20 @@ class CouHistoryImportRun(models.Model):
         ondelete="set null",
     )
     settings_json = fields.Text(string="Settings", readonly=True)
+    # options: see cou.history.import.options.mixin; set by the wizard, read-only here
     cancel_mode = fields.Selection(
-        selection=[
-            ("net", "Net against earlier sales"),
-            ("refund", "Import as return orders"),
-        ],
-        string="Cancellations and Returns",
-        default="net",
-        required=True,
         readonly=True,
         help="Net: a cancellation lowers the quantity of the customer's latest earlier sale of the product. "
         "Return orders: each cancellation becomes an order with negative quantities.",
     )
-    non_product_mode = fields.Selection(
-        selection=[
-            ("reject", "Reject and report"),
-            ("service", "Import as service products"),
-        ],
-        string="Non-Product Codes",
-        default="service",
-        required=True,
-        readonly=True,
-    )
-    missing_customer_mode = fields.Selection(
-        selection=[
-            ("reject", "Reject and report"),
-            ("guest", "Import on one guest customer"),
-        ],
-        string="Rows Without Customer",
-        default="reject",
-        required=True,
-        readonly=True,
-    )
+    non_product_mode = fields.Selection(string="Non-Product Codes", readonly=True)
+    missing_customer_mode = fields.Selection(readonly=True)
     create_invoices = fields.Boolean(
-        string="Create Invoices",
         readonly=True,
         help="Also create and post customer invoices (and credit notes for return orders) "
         "through the standard workflow, dated on the order date. Slow: for small histories.",
     )
     create_deliveries = fields.Boolean(
-        string="Create Deliveries",
         readonly=True,
         help="Also create the deliveries (stock moves) of the goods through the standard workflow, "
         "validated on the order date. They lower the current stock. Slow: for small histories.",
@@ -885,16 +860,6 @@ class CouHistoryImportRun(models.Model):
                 raise UserError(self.env._("The file %(path)s cannot be read: %(error)s", path=self.file_path, error=e)) from e
             return self._import_read_rows(path=self.file_path, file_name=self.file_name, delimiter=settings.get("delimiter", ","))
         raise UserError(self.env._("This import has no file."))
-
-    def _import_options(self):
-        self.ensure_one()
-        return {
-            "cancel_mode": self.cancel_mode,
-            "non_product_mode": self.non_product_mode,
-            "missing_customer_mode": self.missing_customer_mode,
-            "create_invoices": self.create_invoices,
-            "create_deliveries": self.create_deliveries,
-        }
 
     def _import_execute(self, commit=True, progress=None):
         """Import the run's file: all accepted rows, in committed batches of

@@ -100,10 +100,16 @@ class SaleOrder(models.Model):
             self.env["cou.rfm.score"].sudo()._refresh_partners(orders.partner_id, company)
         return res
 
-    # ------------------------------------------------------------
-    # [complaint] complaints about the order (owned by the complaint feature;
-    # logic in cou.complaint)
-    # ------------------------------------------------------------
+
+# ------------------------------------------------------------
+# [complaint] complaints about the order (owned by the complaint feature;
+# shared logic in cou.complaint.document.mixin, data logic in cou.complaint)
+# ------------------------------------------------------------
+
+
+class SaleOrderComplaint(models.Model):
+    _name = "sale.order"
+    _inherit = ["sale.order", "cou.complaint.document.mixin"]
 
     cou_complaint_ids = fields.One2many(
         comodel_name="cou.complaint",
@@ -111,46 +117,6 @@ class SaleOrder(models.Model):
         string="Complaints",
         groups="crm_order_unified.group_cou_complaint_user",
     )
-    cou_complaint_count = fields.Integer(
-        string="Complaint Count",
-        compute="_compute_cou_complaint_counts",
-        groups="crm_order_unified.group_cou_complaint_user",
-    )
-    cou_open_complaint_count = fields.Integer(
-        string="Open Complaint Count",
-        compute="_compute_cou_complaint_counts",
-        groups="crm_order_unified.group_cou_complaint_user",
-    )
 
-    cou_customer_open_complaint_ids = fields.Many2many(
-        comodel_name="cou.complaint",
-        string="Customer's Open Complaint List",
-        compute="_compute_cou_customer_open_complaint_ids",
-        groups="crm_order_unified.group_cou_complaint_user",
-        help="Open complaints of the customer (all its contacts), shown in the Customer tab.",
-    )
-
-    @api.depends_context("uid")  # the complaints the user may read
-    def _compute_cou_customer_open_complaint_ids(self):
-        Complaint = self.env["cou.complaint"]
-        open_by_customer = Complaint._get_open_by_customer(self.partner_id.commercial_partner_id)
-        for order in self:
-            order.cou_customer_open_complaint_ids = open_by_customer.get(
-                order.partner_id.commercial_partner_id.id, Complaint
-            )
-
-    @api.depends_context("uid")  # the complaints the user may read
-    def _compute_cou_complaint_counts(self):
-        counts = self.env["cou.complaint"]._get_counts_by("sale_order_id", self)
-        for order in self:
-            order.cou_complaint_count, order.cou_open_complaint_count = counts.get(order.id, (0, 0))
-
-    def action_cou_view_complaints(self):
-        self.ensure_one()
-        return self.env["cou.complaint"]._get_action_for(
-            [("sale_order_id", "=", self.id)], {"default_sale_order_id": self.id}
-        )
-
-    def action_cou_file_complaint(self):
-        self.ensure_one()
-        return self.env["cou.complaint"]._get_file_action({"default_sale_order_id": self.id})
+    def _get_cou_complaint_link_field(self):
+        return "sale_order_id"

@@ -84,10 +84,16 @@ class StockPicking(models.Model):
         """Refresh the open-delivery count of the customers of these transfers."""
         self._cou_outgoing().partner_id._cou_refresh_customer_360(["deliveries"])
 
-    # ------------------------------------------------------------
-    # [complaint] complaints about the delivery (owned by the complaint
-    # feature; logic in cou.complaint)
-    # ------------------------------------------------------------
+
+# ------------------------------------------------------------
+# [complaint] complaints about the delivery (owned by the complaint feature;
+# shared logic in cou.complaint.document.mixin, data logic in cou.complaint)
+# ------------------------------------------------------------
+
+
+class StockPickingComplaint(models.Model):
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "cou.complaint.document.mixin"]
 
     cou_complaint_ids = fields.One2many(
         comodel_name="cou.complaint",
@@ -95,46 +101,6 @@ class StockPicking(models.Model):
         string="Complaints",
         groups="crm_order_unified.group_cou_complaint_user",
     )
-    cou_complaint_count = fields.Integer(
-        string="Complaint Count",
-        compute="_compute_cou_complaint_counts",
-        groups="crm_order_unified.group_cou_complaint_user",
-    )
-    cou_open_complaint_count = fields.Integer(
-        string="Open Complaint Count",
-        compute="_compute_cou_complaint_counts",
-        groups="crm_order_unified.group_cou_complaint_user",
-    )
 
-    cou_customer_open_complaint_ids = fields.Many2many(
-        comodel_name="cou.complaint",
-        string="Customer's Open Complaint List",
-        compute="_compute_cou_customer_open_complaint_ids",
-        groups="crm_order_unified.group_cou_complaint_user",
-        help="Open complaints of the customer (all its contacts), shown in the Customer tab.",
-    )
-
-    @api.depends_context("uid")  # the complaints the user may read
-    def _compute_cou_customer_open_complaint_ids(self):
-        Complaint = self.env["cou.complaint"]
-        open_by_customer = Complaint._get_open_by_customer(self.partner_id.commercial_partner_id)
-        for picking in self:
-            picking.cou_customer_open_complaint_ids = open_by_customer.get(
-                picking.partner_id.commercial_partner_id.id, Complaint
-            )
-
-    @api.depends_context("uid")  # the complaints the user may read
-    def _compute_cou_complaint_counts(self):
-        counts = self.env["cou.complaint"]._get_counts_by("picking_id", self)
-        for picking in self:
-            picking.cou_complaint_count, picking.cou_open_complaint_count = counts.get(picking.id, (0, 0))
-
-    def action_cou_view_complaints(self):
-        self.ensure_one()
-        return self.env["cou.complaint"]._get_action_for(
-            [("picking_id", "=", self.id)], {"default_picking_id": self.id}
-        )
-
-    def action_cou_file_complaint(self):
-        self.ensure_one()
-        return self.env["cou.complaint"]._get_file_action({"default_picking_id": self.id})
+    def _get_cou_complaint_link_field(self):
+        return "picking_id"

@@ -5,26 +5,15 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import html_escape
 
-from odoo.addons.base.models.res_partner import _tz_get
-
 # Files up to this size are imported in the request; larger ones by the cron worker.
 SYNC_IMPORT_MAX_BYTES = 2 * 1024 * 1024
-SETTING_FIELDS = [
-    "delimiter",
-    "decimal_separator",
-    "date_format",
-    "timezone",
-    "default_currency_id",
-    "cancel_prefix",
-    "adjustment_prefix",
-    "non_product_codes",
-]
 
 
 class CouHistoryImport(models.TransientModel):
     """Import order history: upload, map the columns, dry run, import."""
 
     _name = "cou.history.import"
+    _inherit = ["cou.history.import.columns.mixin", "cou.history.import.options.mixin"]
     _description = "Import Order History"
 
     # ------------------------------------------------------------
@@ -54,73 +43,8 @@ class CouHistoryImport(models.TransientModel):
     file_preview_html = fields.Html(string="First Rows", readonly=True, sanitize=False)
     save_mapping_name = fields.Char(string="Save Mapping As")
 
-    col_order_ref = fields.Char(string="Order Reference Column")
-    col_date = fields.Char(string="Order Date Column")
-    col_customer_ref = fields.Char(string="Customer Reference Column")
-    col_customer_name = fields.Char(string="Customer Name Column")
-    col_customer_email = fields.Char(string="Customer Email Column")
-    col_country = fields.Char(string="Country Column")
-    col_product_code = fields.Char(string="Product Code Column")
-    col_product_name = fields.Char(string="Product Name Column")
-    col_quantity = fields.Char(string="Quantity Column")
-    col_price = fields.Char(string="Unit Price Column")
-    col_currency = fields.Char(string="Currency Column")
-    delimiter = fields.Selection(
-        selection=[(",", "Comma"), (";", "Semicolon"), ("\t", "Tab"), ("|", "Pipe")],
-        string="Delimiter",
-        default=",",
-        required=True,
-    )
-    decimal_separator = fields.Selection(
-        selection=[(".", "Dot (1234.56)"), (",", "Comma (1234,56)")],
-        string="Decimal Separator",
-        default=".",
-        required=True,
-    )
-    date_format = fields.Char(string="Date Format")
-    timezone = fields.Selection(selection=_tz_get, string="Timezone of the Dates")
-    default_currency_id = fields.Many2one(comodel_name="res.currency", string="Default Currency")
-    cancel_prefix = fields.Char(string="Cancellation Prefix", default="C")
-    adjustment_prefix = fields.Char(string="Adjustment Prefix", default="A")
-    non_product_codes = fields.Char(string="Non-Product Codes")
-
-    cancel_mode = fields.Selection(
-        selection=[
-            ("net", "Net against earlier sales"),
-            ("refund", "Import as return orders"),
-        ],
-        string="Cancellations and Returns",
-        default="net",
-        required=True,
-    )
-    non_product_mode = fields.Selection(
-        selection=[
-            ("reject", "Reject and report"),
-            ("service", "Import as service products"),
-        ],
-        string="Non-Product Codes Handling",
-        default="service",
-        required=True,
-    )
-    missing_customer_mode = fields.Selection(
-        selection=[
-            ("reject", "Reject and report"),
-            ("guest", "Import on one guest customer"),
-        ],
-        string="Rows Without Customer",
-        default="reject",
-        required=True,
-    )
-    create_invoices = fields.Boolean(
-        string="Create Invoices",
-        help="Also create and post customer invoices through the standard workflow (slow).",
-    )
-
-    create_deliveries = fields.Boolean(
-        string="Create Deliveries",
-        help="Also create and validate the deliveries (stock moves) on the order dates: "
-        "they lower the current stock (slow).",
-    )
+    # columns, settings and options: see cou.history.import.columns.mixin
+    # and cou.history.import.options.mixin
 
     rows_total = fields.Integer(string="Rows", readonly=True)
     rows_rejected = fields.Integer(string="Rejected Rows", readonly=True)
@@ -174,9 +98,7 @@ class CouHistoryImport(models.TransientModel):
         self._check_manager()
         if not self.save_mapping_name:
             raise UserError(self.env._("Give the mapping a name to save it."))
-        vals = {fname: self[fname] for fname in self.env["cou.history.import.mapping"]._get_column_fields()}
-        vals.update({fname: self[fname] for fname in SETTING_FIELDS})
-        vals["default_currency_id"] = self.default_currency_id.id
+        vals = self._get_mapping_vals()
         vals.update(name=self.save_mapping_name, company_id=self.company_id.id)
         if not vals.get("col_order_ref") or not vals.get("col_date") or not vals.get("col_product_code") \
                 or not vals.get("col_quantity") or not vals.get("col_price"):
@@ -268,39 +190,10 @@ class CouHistoryImport(models.TransientModel):
 
     @api.model
     def _get_mapping_values(self, mapping):
-        Mapping = self.env["cou.history.import.mapping"]
-        values = {fname: mapping[fname] for fname in Mapping._get_column_fields()}
-        values.update({fname: mapping[fname] for fname in SETTING_FIELDS})
-        values["default_currency_id"] = mapping.default_currency_id.id
-        values["delimiter"] = mapping.delimiter or ","
-        values["decimal_separator"] = mapping.decimal_separator or "."
-        return values
-
-    def _get_import_settings(self):
-        self.ensure_one()
-        Mapping = self.env["cou.history.import.mapping"]
-        settings = {fname: (self[fname] or "").strip() for fname in Mapping._get_column_fields()}
-        settings.update(
-            delimiter=self.delimiter or ",",
-            decimal_separator=self.decimal_separator or ".",
-            date_format=self.date_format or "",
-            timezone=self.timezone or "",
-            default_currency_id=self.default_currency_id.id,
-            cancel_prefix=self.cancel_prefix or "",
-            adjustment_prefix=self.adjustment_prefix or "",
-            non_product_codes=self.non_product_codes or "",
-        )
-        return settings
+        return mapping._get_mapping_vals()
 
     def _get_import_options(self):
-        self.ensure_one()
-        return {
-            "cancel_mode": self.cancel_mode,
-            "non_product_mode": self.non_product_mode,
-            "missing_customer_mode": self.missing_customer_mode,
-            "create_invoices": self.create_invoices,
-            "create_deliveries": self.create_deliveries,
-        }
+        return self._import_options()
 
     def _read_rows(self):
         return self.env["cou.history.import.run"]._import_read_rows(
