@@ -16,9 +16,7 @@ export PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}"
 case " $* " in
     *" --list "*|*" -h "*|*" --help "*) ;;
     *)
-        exec 9>"$STATE_DIR/template.lock"; flock 9
-        "$PY" "$PROJECT_DIR/scripts/db.py" template >/dev/null
-        flock -u 9
+        ensure_template
         ;;
 esac
 exec "$PY" "$PROJECT_DIR/bench/run.py" "$@"

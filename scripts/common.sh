@@ -78,22 +78,38 @@ odoo_args() {
         --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" --db_password="$PGPASSWORD"
 }
 
-db_exists() {
-    "$PY" - "$1" <<'PYEOF'
-import sys, psycopg2
-c = psycopg2.connect(dbname="postgres"); cr = c.cursor()
-cr.execute("SELECT 1 FROM pg_database WHERE datname=%s", (sys.argv[1],))
-sys.exit(0 if cr.fetchone() else 1)
-PYEOF
+db_exists() { "$PY" "$PROJECT_DIR/scripts/db.py" exists "$1"; }
+
+# drops database $1 and its filestore
+drop_db() { "$PY" "$PROJECT_DIR/scripts/db.py" drop "$1"; }
+
+# builds the cached template database with the addon's dependencies, once,
+# under a lock so that concurrent runs wait for the same build
+ensure_template() {
+    exec 9>"$STATE_DIR/template.lock"; flock 9
+    "$PY" "$PROJECT_DIR/scripts/db.py" template >/dev/null
+    flock -u 9
 }
 
-drop_db() {
-    "$PY" - "$1" <<'PYEOF'
-import sys, psycopg2
-c = psycopg2.connect(dbname="postgres"); c.autocommit = True; cr = c.cursor()
-cr.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname=%s AND pid<>pg_backend_pid()", (sys.argv[1],))
-cr.execute('DROP DATABASE IF EXISTS "%s"' % sys.argv[1].replace('"', ''))
-PYEOF
+# creates database $1 as a copy of the template (replacing any database $1)
+clone_db() {
+    ensure_template
+    "$PY" "$PROJECT_DIR/scripts/db.py" clone "$1"
+}
+
+# writes an odoo-bin configuration file $1 for this project, on database $2 if given
+write_odoo_conf() {
+    {
+        echo "[options]"
+        echo "addons_path = $ODOO_SRC/addons,$ADDONS_DIR"
+        echo "db_host = $PGHOST"
+        echo "db_port = $PGPORT"
+        echo "db_user = $PGUSER"
+        echo "db_password = $PGPASSWORD"
+        [ -z "${2:-}" ] || echo "db_name = $2"
+        echo "max_cron_threads = 0"
+        echo "log_level = warn"
+    } >"$1"
 }
 
 # prints the state of crm_order_unified in database $1 (empty when absent)

@@ -3,7 +3,8 @@ cached template that already has the addon's dependencies installed.
 
 Usage: python scripts/db.py template   -> prints the template database name
        python scripts/db.py clone NAME -> creates NAME from the template
-       python scripts/db.py drop NAME
+       python scripts/db.py drop NAME      -> drops NAME and its filestore
+       python scripts/db.py exists NAME    -> exit status 0 when NAME exists
 """
 import hashlib
 import os
@@ -114,6 +115,9 @@ if __name__ == "__main__":
         template()
     elif action == "clone":
         clone(sys.argv[2])
+    elif action == "exists":
+        with _conn().cursor() as cr:
+            sys.exit(0 if _exists(cr, sys.argv[2]) else 1)
     elif action == "drop":
         drop(sys.argv[2])
         subprocess.run(["rm", "-rf", os.path.join(FILESTORE, sys.argv[2])])

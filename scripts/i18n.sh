@@ -13,15 +13,11 @@ DB="${I18N_DB:-cou_i18n_$$}"
 if [ -n "${I18N_DB:-}" ] && db_exists "$DB"; then
     if [ "$(addon_state "$DB")" = installed ]; then FLAG=(-u crm_order_unified); else FLAG=(-i crm_order_unified); fi
 else
-    exec 9>"$STATE_DIR/template.lock"; flock 9
-    "$PY" "$PROJECT_DIR/scripts/db.py" template >/dev/null
-    flock -u 9
-    "$PY" "$PROJECT_DIR/scripts/db.py" clone "$DB"; FLAG=(-i crm_order_unified)
-    [ -n "${I18N_DB:-}" ] || trap '"$PY" "$PROJECT_DIR/scripts/db.py" drop "$DB" >/dev/null 2>&1 || true' EXIT
+    clone_db "$DB"; FLAG=(-i crm_order_unified)
+    [ -n "${I18N_DB:-}" ] || trap 'drop_db "$DB" >/dev/null 2>&1 || true' EXIT
 fi
 "$PY" "$ODOO_SRC/odoo-bin" $ODOO_ARGS -d "$DB" "${FLAG[@]}" --stop-after-init --max-cron-threads=0 \
     --log-level=warn || die "installing the addon on $DB failed"
 CONF="$STATE_DIR/odoo-i18n.conf"
-printf '[options]\naddons_path = %s\ndb_host = %s\ndb_port = %s\ndb_user = %s\ndb_password = %s\n' \
-    "$ODOO_SRC/addons,$ADDONS_DIR" "$PGHOST" "$PGPORT" "$PGUSER" "$PGPASSWORD" >"$CONF"
+write_odoo_conf "$CONF"
 PYTHONPATH="$ODOO_SRC" "$PY" "$PROJECT_DIR/tools/i18n_sync.py" "$CONF" "$DB" ${JA_JSON:-}

@@ -35,13 +35,10 @@ if [ -n "${TEST_DB:-}" ] && db_exists "$TEST_DB"; then
     fi
 else
     DB="${TEST_DB:-cou_test_$$}"
-    exec 9>"$STATE_DIR/template.lock"; flock 9
-    "$PY" "$PROJECT_DIR/scripts/db.py" template >/dev/null
-    flock -u 9
-    "$PY" "$PROJECT_DIR/scripts/db.py" clone "$DB"
+    clone_db "$DB"
     INSTALL_FLAG=(-i crm_order_unified)
     if [ -z "${TEST_DB:-}" ] && [ -z "${KEEP_DB:-}" ]; then
-        trap '"$PY" "$PROJECT_DIR/scripts/db.py" drop "$DB" >/dev/null 2>&1 || true' EXIT
+        trap 'drop_db "$DB" >/dev/null 2>&1 || true' EXIT
     fi
 fi
 
@@ -55,17 +52,7 @@ if ! "${ODOO_BIN[@]}" $ODOO_ARGS -d "$DB" "${INSTALL_FLAG[@]}" --stop-after-init
 fi
 
 CONF="$STATE_DIR/odoo-test-$DB.conf"
-cat >"$CONF" <<CONF
-[options]
-addons_path = $ODOO_SRC/addons,$ADDONS_DIR
-db_host = $PGHOST
-db_port = $PGPORT
-db_user = $PGUSER
-db_password = $PGPASSWORD
-db_name = $DB
-max_cron_threads = 0
-log_level = warn
-CONF
+write_odoo_conf "$CONF" "$DB"
 
 if [ -z "${SKIP_TOURS:-}" ]; then
     PORT="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
