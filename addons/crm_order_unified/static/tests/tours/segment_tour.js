@@ -38,6 +38,18 @@ registry.category("web_tour.tours").add("crm_order_unified_segment_tour", {
             trigger: ".o_field_widget[name='cou_segment_id'] input:value(Tour Segment)",
         },
         {
+            // as Odoo's own mailing tours do: wait until the mail editor has
+            // loaded, then pick a theme; saving while the editor still starts
+            // makes it crash now and then
+            content: "Pick the basic theme once the mail editor is ready",
+            trigger: ":iframe #basic",
+            run: "click",
+        },
+        {
+            content: "The editor shows the theme",
+            trigger: ":iframe .o_layout",
+        },
+        {
             content: "Subject",
             trigger: ".o_field_widget[name='subject'] input",
             run: "edit Hello Tour Segment",
