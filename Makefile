@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test bench import lint i18n docker-check
+.PHONY: help setup run test lint bench import i18n docker-check
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -13,8 +13,11 @@ setup: ## Install everything needed (Debian packages as root, venv, PostgreSQL);
 run: ## Set up, then start Odoo with the addon and demo data on http://localhost:8069 (admin/admin)
 	@bash scripts/run.sh
 
-test: ## Run all tests (pytest-odoo + UI tours) on a throwaway database
+test: ## Run make lint, then all tests of all addons (UI tours + pytest-odoo) on a throwaway database
 	@bash scripts/test.sh
+
+lint: ## Lint as the OCA does (ruff, ruff-format, pylint-odoo, prettier); LINT_ARGS=--fix runs the fixers
+	@bash scripts/setup.sh >/dev/null && bash scripts/lint.sh $(LINT_ARGS)
 
 bench: ## Benchmark on generated data; prints JSON (BENCH_ARGS="--customers 100000 --lines 1000000 --reuse")
 	@bash scripts/bench.sh $(BENCH_ARGS)

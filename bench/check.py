@@ -10,13 +10,24 @@ import random
 
 from odoo.tools import float_compare
 
-MODELS = ("sale.order", "sale.order.line", "stock.picking", "stock.move", "stock.move.line",
-          "account.move", "account.move.line", "account.partial.reconcile", "res.partner")
+MODELS = (
+    "sale.order",
+    "sale.order.line",
+    "stock.picking",
+    "stock.move",
+    "stock.move.line",
+    "account.move",
+    "account.move.line",
+    "account.partial.reconcile",
+    "res.partner",
+)
 # computed from the current date or the environment, not from the row
-SKIP = {"res.partner": {"customer_rank", "supplier_rank", "calendar_last_notif_ack"},
-        "sale.order": {"validity_date", "access_token"},
-        "account.move": {"checked", "is_manually_modified", "invoice_partner_display_name"},
-        "stock.move": {"reservation_date"}}
+SKIP = {
+    "res.partner": {"customer_rank", "supplier_rank", "calendar_last_notif_ack"},
+    "sale.order": {"validity_date", "access_token"},
+    "account.move": {"checked", "is_manually_modified", "invoice_partner_display_name"},
+    "stock.move": {"reservation_date"},
+}
 
 
 def _equal(a, b):
@@ -30,7 +41,9 @@ def _equal(a, b):
 def check(env, sample=40, seed=1):
     rng = random.Random(seed)
     problems = []
-    env.cr.execute("SELECT id FROM sale_order WHERE state = 'sale' ORDER BY id DESC LIMIT 20000")
+    env.cr.execute(
+        "SELECT id FROM sale_order WHERE state = 'sale' ORDER BY id DESC LIMIT 20000"
+    )
     ids = [row[0] for row in env.cr.fetchall()]
     orders = env["sale.order"].browse(rng.sample(ids, min(sample, len(ids))))
     records = {
@@ -49,10 +62,15 @@ def check(env, sample=40, seed=1):
         if not recs:
             continue
         fnames = [
-            name for name, field in recs._fields.items()
+            name
+            for name, field in recs._fields.items()
             # editable computes (readonly=False) hold input values: not recomputable
-            if field.store and field.compute and field.readonly and not field.company_dependent
-            and name not in SKIP.get(model, ()) and not name.startswith("cou_")
+            if field.store
+            and field.compute
+            and field.readonly
+            and not field.company_dependent
+            and name not in SKIP.get(model, ())
+            and not name.startswith("cou_")
         ]
         stored = {rec.id: {f: rec[f] for f in fnames} for rec in recs}
         env.invalidate_all()
@@ -62,26 +80,43 @@ def check(env, sample=40, seed=1):
         for rec in recs:
             for fname in fnames:
                 if not _equal(stored[rec.id][fname], rec[fname]):
-                    problems.append(f"{model}({rec.id}).{fname}: generated {stored[rec.id][fname]!r}, "
-                                    f"ORM computes {rec[fname]!r}")
+                    problems.append(
+                        f"{model}({rec.id}).{fname}: "
+                        f"generated {stored[rec.id][fname]!r}, "
+                        f"ORM computes {rec[fname]!r}"
+                    )
         env.cr.rollback()
         env.invalidate_all()
     # Odoo's own figure and the addon's figures, against their definitions
     partners = orders.partner_id.commercial_partner_id
     for partner in partners:
-        invoices = env["account.move"].search([
-            ("partner_id", "child_of", partner.id), ("state", "=", "posted"),
-            ("move_type", "in", ("out_invoice", "out_refund")),
-        ])
+        invoices = env["account.move"].search(
+            [
+                ("partner_id", "child_of", partner.id),
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+            ]
+        )
         expected = sum(invoices.mapped("amount_untaxed_signed"))
         if float_compare(partner.total_invoiced, expected, precision_digits=2):
-            problems.append(f"res.partner({partner.id}).total_invoiced: {partner.total_invoiced} != {expected}")
+            problems.append(
+                f"res.partner({partner.id}).total_invoiced: "
+                f"{partner.total_invoiced} != {expected}"
+            )
         if "customer_lifetime_revenue" in partner._fields:
-            confirmed = env["sale.order"].search_count([("partner_id", "child_of", partner.id), ("state", "=", "sale")])
+            confirmed = env["sale.order"].search_count(
+                [("partner_id", "child_of", partner.id), ("state", "=", "sale")]
+            )
             if partner.customer_order_count != confirmed:
-                problems.append(f"res.partner({partner.id}).customer_order_count: "
-                                f"{partner.customer_order_count} != {confirmed}")
-            if float_compare(partner.customer_lifetime_revenue, expected, precision_digits=2):
-                problems.append(f"res.partner({partner.id}).customer_lifetime_revenue: "
-                                f"{partner.customer_lifetime_revenue} != {expected}")
+                problems.append(
+                    f"res.partner({partner.id}).customer_order_count: "
+                    f"{partner.customer_order_count} != {confirmed}"
+                )
+            if float_compare(
+                partner.customer_lifetime_revenue, expected, precision_digits=2
+            ):
+                problems.append(
+                    f"res.partner({partner.id}).customer_lifetime_revenue: "
+                    f"{partner.customer_lifetime_revenue} != {expected}"
+                )
     return problems

@@ -4,7 +4,8 @@ Generates a dataset of the chosen size into a throwaway database (cloned from
 the dependency template, the addon installed without demo data), runs the
 registered operations and their stock-Odoo baselines on it, and prints JSON on
 stdout: one object per operation
-``{"name", "size", "median_ms", "queries", "baseline": {"name", "median_ms", "queries"}}``.
+``{"name", "size", "median_ms", "queries", "baseline"}`` with ``baseline``
+``{"name", "median_ms", "queries"}``.
 Progress and timings of the generation go to stderr.
 """
 
@@ -27,19 +28,57 @@ def log(msg):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="make bench BENCH_ARGS=...", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--customers", type=int, default=100000, help="customers to generate (default 100000)")
-    parser.add_argument("--lines", type=int, default=1000000, help="sale order lines to generate (default 1000000)")
-    parser.add_argument("--ops", default="", help="comma-separated operations to run (default: all); see --list")
-    parser.add_argument("--list", action="store_true", help="list the registered operations and exit")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per operation (median; default 5)")
-    parser.add_argument("--db", default="", help="database name (default cou_bench_<customers>_<lines>)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="reuse the database when it holds a dataset of this size (and keep it)")
-    parser.add_argument("--keep", action="store_true", help="keep the database after the run")
-    parser.add_argument("--upgrade", action="store_true", help="with --reuse: upgrade the addon first (code changed)")
-    parser.add_argument("--check", action="store_true",
-                        help="recompute a sample of the generated rows with the ORM and compare (stderr)")
+    parser = argparse.ArgumentParser(
+        prog="make bench BENCH_ARGS=...", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--customers",
+        type=int,
+        default=100000,
+        help="customers to generate (default 100000)",
+    )
+    parser.add_argument(
+        "--lines",
+        type=int,
+        default=1000000,
+        help="sale order lines to generate (default 1000000)",
+    )
+    parser.add_argument(
+        "--ops",
+        default="",
+        help="comma-separated operations to run (default: all); see --list",
+    )
+    parser.add_argument(
+        "--list", action="store_true", help="list the registered operations and exit"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="timed runs per operation (median; default 5)",
+    )
+    parser.add_argument(
+        "--db", default="", help="database name (default cou_bench_<customers>_<lines>)"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the database when it holds a dataset of this size (and keep it)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database after the run"
+    )
+    parser.add_argument(
+        "--upgrade",
+        action="store_true",
+        help="with --reuse: upgrade the addon first (code changed)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="recompute a sample of the generated rows with the ORM and compare "
+        "(stderr)",
+    )
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args(argv)
     if args.customers < 1 or args.lines < 1:
@@ -49,16 +88,37 @@ def parse_args(argv):
 
 
 def odoo_bin(args_list):
-    cmd = [sys.executable, os.path.join(os.environ["ODOO_SRC"], "odoo-bin"), *os.environ["ODOO_ARGS"].split(),
-           *args_list, "--stop-after-init", "--max-cron-threads=0", "--log-level=warn"]
+    cmd = [
+        sys.executable,
+        os.path.join(os.environ["ODOO_SRC"], "odoo-bin"),
+        *os.environ["ODOO_ARGS"].split(),
+        *args_list,
+        "--stop-after-init",
+        "--max-cron-threads=0",
+        "--log-level=warn",
+    ]
     return subprocess.run(cmd, stdout=sys.stderr, stderr=sys.stderr).returncode
 
 
 def db_script(*args):
-    res = subprocess.run([sys.executable, os.path.join(PROJECT_DIR, "scripts", "db.py"), *args],
-                         stdout=sys.stderr, stderr=sys.stderr)
+    res = subprocess.run(
+        [sys.executable, os.path.join(PROJECT_DIR, "scripts", "db.py"), *args],
+        stdout=sys.stderr,
+        stderr=sys.stderr,
+    )
     if res.returncode:
         sys.exit(f"error: scripts/db.py {' '.join(args)} failed")
+
+
+def project_addons():
+    """The project's addons, as scripts/db.py lists them ($COU_ADDONS narrows them)."""
+    res = subprocess.run(
+        [sys.executable, os.path.join(PROJECT_DIR, "scripts", "db.py"), "addons"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return res.stdout.strip()
 
 
 def stored_size(dbname):
@@ -88,10 +148,13 @@ def create_database(args):
         # its own (its demo company would only add noise to the measures)
         cr.execute("UPDATE ir_module_module SET demo = false")
     conn.close()
-    log("installing crm_order_unified (without demo data)")
-    if odoo_bin(["-d", args.db, "-i", "crm_order_unified"]):
+    addons = project_addons()
+    log(f"installing {addons} (without demo data)")
+    if odoo_bin(["-d", args.db, "-i", addons]):
         db_script("drop", args.db)
-        sys.exit("error: installing crm_order_unified on the benchmark database failed (see above)")
+        sys.exit(
+            "error: installing the addons on the benchmark database failed (see above)"
+        )
 
 
 class Context:
@@ -107,28 +170,46 @@ class Context:
         """``n`` commercial partners that have confirmed orders (seeded sample)."""
         cr = self.env.cr
         cr.execute("""SELECT DISTINCT p.commercial_partner_id FROM sale_order so
-                        JOIN res_partner p ON p.id = so.partner_id WHERE so.state = 'sale'
+                        JOIN res_partner p ON p.id = so.partner_id WHERE so.state =
+                            'sale'
                        ORDER BY 1""")
         ids = [row[0] for row in cr.fetchall()]
-        return self.env["res.partner"].browse(sorted(self.rng.sample(ids, min(n, len(ids)))))
+        return self.env["res.partner"].browse(
+            sorted(self.rng.sample(ids, min(n, len(ids))))
+        )
 
     def sample_orders(self, n):
         """``n`` confirmed orders of the customers with the most orders."""
         cr = self.env.cr
-        cr.execute("""SELECT MAX(so.id) FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+        cr.execute(
+            """SELECT MAX(so.id) FROM sale_order so
+                       JOIN res_partner p ON p.id = so.partner_id
                        WHERE so.state = 'sale' GROUP BY p.commercial_partner_id
-                       ORDER BY COUNT(*) DESC, 1 LIMIT %s""", [n])
+                       ORDER BY COUNT(*) DESC, 1 LIMIT %s""",
+            [n],
+        )
         return self.env["sale.order"].browse([row[0] for row in cr.fetchall()])
 
     def without_addon_views(self, model, func):
         """Call ``func`` while the addon's views inheriting ``model``'s views are
         inactive (the stock form); everything is restored afterwards."""
         env = self.env
-        views = env["ir.ui.view"].sudo().browse(
-            env["ir.model.data"].sudo().search([
-                ("module", "=", "crm_order_unified"), ("model", "=", "ir.ui.view"),
-            ]).mapped("res_id")
-        ).filtered(lambda v: v.model == model and v.inherit_id)
+        views = (
+            env["ir.ui.view"]
+            .sudo()
+            .browse(
+                env["ir.model.data"]
+                .sudo()
+                .search(
+                    [
+                        ("module", "=like", "crm_order_unified%"),
+                        ("model", "=", "ir.ui.view"),
+                    ]
+                )
+                .mapped("res_id")
+            )
+            .filtered(lambda v: v.model == model and v.inherit_id)
+        )
         try:
             with env.cr.savepoint():
                 views.write({"active": False})
@@ -179,10 +260,20 @@ def run_operations(env, names, args):
             continue
         op = registry[name](ctx)
         median_ms, queries = measure(env, op.run, args.repeat)
-        result = {"name": name, "size": op.size, "median_ms": median_ms, "queries": queries, "baseline": None}
+        result = {
+            "name": name,
+            "size": op.size,
+            "median_ms": median_ms,
+            "queries": queries,
+            "baseline": None,
+        }
         if op.baseline:
             b_ms, b_queries = measure(env, op.baseline, args.repeat)
-            result["baseline"] = {"name": op.baseline_name, "median_ms": b_ms, "queries": b_queries}
+            result["baseline"] = {
+                "name": op.baseline_name,
+                "median_ms": b_ms,
+                "queries": b_queries,
+            }
         results.append(result)
         env.cr.rollback()
         env.invalidate_all()
@@ -194,8 +285,15 @@ def main(argv):
     import odoo  # noqa: PLC0415
     from odoo.tools import config  # noqa: PLC0415
 
-    config.parse_config([*os.environ["ODOO_ARGS"].split(), "-d", args.db, "--log-level=warn",
-                         "--max-cron-threads=0"])
+    config.parse_config(
+        [
+            *os.environ["ODOO_ARGS"].split(),
+            "-d",
+            args.db,
+            "--log-level=warn",
+            "--max-cron-threads=0",
+        ]
+    )
     odoo.modules.module.initialize_sys_path()
     from bench.operations import load_all  # noqa: PLC0415
 
@@ -207,7 +305,10 @@ def main(argv):
     names = [n.strip() for n in args.ops.split(",") if n.strip()] or list(registry)
     unknown = [n for n in names if n not in registry]
     if unknown:
-        sys.exit(f"error: unknown operation(s) {', '.join(unknown)}; known: {', '.join(registry)}")
+        sys.exit(
+            f"error: unknown operation(s) {', '.join(unknown)}; "
+            f"known: {', '.join(registry)}"
+        )
 
     size = {"customers": args.customers, "lines": args.lines}
     stored = stored_size(args.db) if args.reuse else None
@@ -218,9 +319,10 @@ def main(argv):
     if not reuse:
         create_database(args)
     elif args.upgrade:
-        log(f"upgrading crm_order_unified on {args.db}")
-        if odoo_bin(["-d", args.db, "-u", "crm_order_unified"]):
-            sys.exit("error: upgrading crm_order_unified on the benchmark database failed")
+        addons = project_addons()
+        log(f"upgrading {addons} on {args.db} (installing the ones it lacks)")
+        if odoo_bin(["-d", args.db, "-i", addons, "-u", addons]):
+            sys.exit("error: upgrading the addons on the benchmark database failed")
 
     from odoo.modules.registry import Registry  # noqa: PLC0415
 
@@ -233,7 +335,9 @@ def main(argv):
             log(f"generating {args.customers} customers and {args.lines} order lines")
             with registry_db.cursor() as cr:
                 env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-                stats, timings = generate(env, args.customers, args.lines, seed=args.seed, log=log)
+                stats, timings = generate(
+                    env, args.customers, args.lines, seed=args.seed, log=log
+                )
                 cr.commit()
             generation = {"stats": stats, "timings": timings}
             log(f"generated: {json.dumps(generation)}")
@@ -246,12 +350,24 @@ def main(argv):
             for problem in problems[:200]:
                 log(f"check: {problem}")
             if problems:
-                sys.exit(f"error: {len(problems)} generated values differ from what the ORM computes")
+                sys.exit(
+                    f"error: {len(problems)} generated values differ "
+                    "from what the ORM computes"
+                )
             log("check: the sampled rows are what the ORM computes")
         with registry_db.cursor() as cr:
-            admin = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}).ref("base.user_admin")
-            env = odoo.api.Environment(cr, admin.id, {"lang": "en_US", "tz": "UTC",
-                                                      "allowed_company_ids": admin.company_id.ids})
+            admin = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}).ref(
+                "base.user_admin"
+            )
+            env = odoo.api.Environment(
+                cr,
+                admin.id,
+                {
+                    "lang": "en_US",
+                    "tz": "UTC",
+                    "allowed_company_ids": admin.company_id.ids,
+                },
+            )
             results = run_operations(env, names, args)
             cr.rollback()
     finally:

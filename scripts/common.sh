@@ -112,6 +112,9 @@ write_odoo_conf() {
     } >"$1"
 }
 
+# the project's addons, comma-separated ($COU_ADDONS narrows them)
+project_addons() { "$PY" "$PROJECT_DIR/scripts/db.py" addons; }
+
 # prints the state of crm_order_unified in database $1 (empty when absent)
 addon_state() {
     "$PY" - "$1" <<'PYEOF' 2>/dev/null || true

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets everything up, then runs Odoo with crm_order_unified and its demo data
+# Sets everything up, then runs Odoo with all the Customer Hub addons and their demo data
 # on http://localhost:${HTTP_PORT:-8069} (admin / admin), database $DB_NAME:
 # created on the first run, upgraded on later runs.
 source "$(dirname "$0")/common.sh"
@@ -18,19 +18,20 @@ ODOO_SRC="$(cat "$STATE_DIR/odoo_src")"; export ODOO_SRC VENV
 ensure_postgres
 ODOO_ARGS="$(odoo_args)"; export ODOO_ARGS
 ODOO_BIN=("$PY" "$ODOO_SRC/odoo-bin")
+ADDONS="$(project_addons)"
 
 if db_exists "$DB_NAME" && [ "$(addon_state "$DB_NAME")" != installed ]; then
     die "database $DB_NAME exists but crm_order_unified is not installed in it: drop it (dropdb $DB_NAME) or set DB_NAME to another name."
 fi
 if db_exists "$DB_NAME"; then
-    info "upgrading crm_order_unified on database $DB_NAME"
-    "${ODOO_BIN[@]}" $ODOO_ARGS -d "$DB_NAME" -u crm_order_unified --stop-after-init \
+    info "upgrading the addons on database $DB_NAME (installing the ones it lacks)"
+    "${ODOO_BIN[@]}" $ODOO_ARGS -d "$DB_NAME" -i "$ADDONS" -u "$ADDONS" --stop-after-init \
         --max-cron-threads=0 --log-level=warn || die "upgrading the addon on $DB_NAME failed (see above)."
 else
-    info "creating database $DB_NAME with the addon and demo data (first run: a few minutes)"
+    info "creating database $DB_NAME with the addons and demo data (first run: a few minutes)"
     trap 'drop_db "$DB_NAME" >/dev/null 2>&1 || true' EXIT
     # demo data on, admin/admin: Odoo's defaults for a new demo database
-    if ! "${ODOO_BIN[@]}" $ODOO_ARGS -d "$DB_NAME" -i crm_order_unified --stop-after-init \
+    if ! "${ODOO_BIN[@]}" $ODOO_ARGS -d "$DB_NAME" -i "$ADDONS" --stop-after-init \
             --max-cron-threads=0 --log-level=warn; then
         die "creating $DB_NAME failed (see above); nothing was left behind: fix the cause and run make run again."
     fi

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test of the addon on a throwaway database:
+# Runs every test of the project's addons on a throwaway database:
+#  0. runs `make lint` (scripts/lint.sh): any finding fails the run
 #  1. checks docker-compose.yml (docker compose config -q, no engine needed)
-#  2. installs the addon with demo data on a database cloned from a cached
-#     template that holds its dependencies
+#  2. installs all the addons with demo data on a database cloned from a
+#     cached template that holds their dependencies
 #  3. runs the UI tours through Odoo's own runner (a skipped tour fails)
 #  4. runs all other tests through pytest-odoo (its summary line ends the run)
-# Knobs: TEST_DB=name reuses/keeps that database (upgrading the addon),
+# Knobs: TEST_DB=name reuses/keeps that database (upgrading the addons),
+#        COU_ADDONS=a,b tests only those addons, SKIP_LINT=1,
 #        KEEP_DB=1 keeps the throwaway database, SKIP_TOURS=1, PYTEST_ARGS="-k x".
 source "$(dirname "$0")/common.sh"
 bash "$PROJECT_DIR/scripts/setup.sh"
@@ -13,6 +15,13 @@ ODOO_SRC="$(cat "$STATE_DIR/odoo_src")"; export ODOO_SRC VENV
 ensure_postgres
 ODOO_ARGS="$(odoo_args)"; export ODOO_ARGS
 ODOO_BIN=("$PY" "$ODOO_SRC/odoo-bin")
+ADDONS="$(project_addons)"
+
+status=0
+if [ -z "${SKIP_LINT:-}" ]; then
+    info "running make lint"
+    bash "$PROJECT_DIR/scripts/lint.sh" || { echo "FAILED: make lint has findings (see above)"; status=1; }
+fi
 
 info "checking docker-compose.yml"
 if docker compose version >/dev/null 2>&1; then
@@ -23,32 +32,26 @@ else
     die "neither 'docker compose' nor 'docker-compose' is installed: cannot check docker-compose.yml"
 fi
 
-status=0
 if [ -n "${TEST_DB:-}" ] && db_exists "$TEST_DB"; then
     DB="$TEST_DB"
-    if [ "$(addon_state "$DB")" = installed ]; then
-        info "upgrading crm_order_unified on the existing database $DB"
-        INSTALL_FLAG=(-u crm_order_unified)
-    else
-        info "installing crm_order_unified on the existing database $DB"
-        INSTALL_FLAG=(-i crm_order_unified)
-    fi
+    info "installing or upgrading $ADDONS on the existing database $DB"
+    INSTALL_FLAG=(-i "$ADDONS" -u "$ADDONS")
 else
     DB="${TEST_DB:-cou_test_$$}"
     clone_db "$DB"
-    INSTALL_FLAG=(-i crm_order_unified)
+    INSTALL_FLAG=(-i "$ADDONS")
     if [ -z "${TEST_DB:-}" ] && [ -z "${KEEP_DB:-}" ]; then
-        trap 'drop_db "$DB" >/dev/null 2>&1 || true' EXIT
+        trap 'drop_db "$DB" >/dev/null 2>&1 || true; drop_db "${DB}_core" >/dev/null 2>&1 || true' EXIT
     fi
 fi
 
 LOG="$STATE_DIR/test-install-$DB.log"
-info "installing crm_order_unified with demo data on $DB"
+info "installing $ADDONS with demo data on $DB"
 if ! "${ODOO_BIN[@]}" $ODOO_ARGS -d "$DB" "${INSTALL_FLAG[@]}" --stop-after-init \
         --max-cron-threads=0 --log-level=warn >"$LOG" 2>&1 \
-        || grep -qE " (ERROR|CRITICAL) " "$LOG"; then
-    grep -E " (ERROR|CRITICAL) |Traceback|Error" -A20 "$LOG" | head -80
-    die "installing crm_order_unified failed (full log: $LOG)"
+        || grep -qE " (ERROR|CRITICAL) |demo data failed to install" "$LOG"; then
+    grep -E " (ERROR|CRITICAL) |demo data failed to install|Traceback|Error" -A20 "$LOG" | head -80
+    die "installing the addons failed (full log: $LOG)"
 fi
 
 CONF="$STATE_DIR/odoo-test-$DB.conf"
@@ -78,9 +81,35 @@ info "running tests with pytest-odoo"
 cd "$ADDONS_DIR"
 export PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}"
 eval "PYTEST_EXTRA=(${PYTEST_ARGS:-})"  # shell words, so -k 'a or b' works
+TEST_DIRS=()
+for addon in ${ADDONS//,/ }; do [ -d "$addon/tests" ] && TEST_DIRS+=("$addon/tests"); done
 "$VENV/bin/pytest" -p no:cacheprovider --odoo-config="$CONF" --odoo-database="$DB" \
-    --ignore-glob='*/tests/test_ui*.py' "${PYTEST_EXTRA[@]}" crm_order_unified/tests && prc=0 || prc=$?
+    --ignore-glob='*/tests/test_ui*.py' "${PYTEST_EXTRA[@]}" "${TEST_DIRS[@]}" && prc=0 || prc=$?
 if [ "$prc" = 5 ]; then echo "FAILED: pytest collected no test"; prc=1; fi
+
+# The core alone: on a database where only crm_order_unified is installed (no
+# capability, none of their Odoo apps), the core's own tests pass too.
+if [ -z "${SKIP_CORE_ALONE:-}" ] && [ "$ADDONS" != crm_order_unified ] && [[ ",$ADDONS," == *",crm_order_unified,"* ]]; then
+    CORE_DB="${DB}_core"
+    info "core alone: installing crm_order_unified by itself on $CORE_DB"
+    COU_ADDONS=crm_order_unified clone_db "$CORE_DB"
+    CLOG="$STATE_DIR/test-install-$CORE_DB.log"
+    crc=0
+    if ! "${ODOO_BIN[@]}" $ODOO_ARGS -d "$CORE_DB" -i crm_order_unified --stop-after-init \
+            --max-cron-threads=0 --log-level=warn >"$CLOG" 2>&1 \
+            || grep -qE " (ERROR|CRITICAL) |demo data failed to install" "$CLOG"; then
+        grep -E " (ERROR|CRITICAL) |demo data failed to install|Traceback|Error" -A20 "$CLOG" | head -60
+        echo "FAILED: installing crm_order_unified alone failed (log: $CLOG)"; crc=1
+    else
+        CCONF="$STATE_DIR/odoo-test-$CORE_DB.conf"
+        write_odoo_conf "$CCONF" "$CORE_DB"
+        info "core alone: running the core's tests"
+        "$VENV/bin/pytest" -p no:cacheprovider --odoo-config="$CCONF" --odoo-database="$CORE_DB" \
+            --ignore-glob='*/tests/test_ui*.py' "${PYTEST_EXTRA[@]}" crm_order_unified/tests && crc=0 || crc=$?
+    fi
+    [ -n "${KEEP_DB:-}${TEST_DB:-}" ] || drop_db "$CORE_DB" >/dev/null 2>&1 || true
+    [ "$prc" = 0 ] && prc=$crc
+fi
 [ "$status" = 0 ] && status=$prc
 if [ "$status" != 0 ] && [ "$prc" = 0 ]; then echo "FAILED: UI tours failed (see above)"; fi
 exit "$status"

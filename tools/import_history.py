@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Import order history (CSV, CSV.GZ or XLSX sales lines) into a database
-with crm_order_unified installed, using Odoo as a library.
+with crm_order_unified_history_import installed, using Odoo as a library.
 
     make import FILE=lines.csv.gz IMPORT_ARGS="--preset online_retail --dry-run"
 
@@ -8,6 +8,7 @@ Prints a progress bar on stderr and a JSON report on stdout. Exit code 0 when
 the import is done (or the dry run finished), 1 when it failed: run the same
 command again to resume without duplicates.
 """
+
 import argparse
 import json
 import os
@@ -16,22 +17,47 @@ import time
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("file", help="CSV, CSV.GZ or XLSX file of sales lines")
-    p.add_argument("-d", "--database", default=os.environ.get("DB_NAME", "crm_order_unified"))
-    p.add_argument("--preset", default=None, help="mapping code, e.g. online_retail or generic")
+    p.add_argument(
+        "-d", "--database", default=os.environ.get("DB_NAME", "crm_order_unified")
+    )
+    p.add_argument(
+        "--preset", default=None, help="mapping code, e.g. online_retail or generic"
+    )
     p.add_argument("--mapping", default=None, help="name of a saved mapping")
-    p.add_argument("--company", type=int, default=None, help="company id (default: the admin's company)")
-    p.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    p.add_argument(
+        "--company",
+        type=int,
+        default=None,
+        help="company id (default: the admin's company)",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="check and count, write nothing"
+    )
     p.add_argument("--cancel-mode", choices=["net", "refund"], default="net")
     p.add_argument("--non-product", choices=["reject", "service"], default="service")
     p.add_argument("--missing-customer", choices=["reject", "guest"], default="reject")
     p.add_argument("--create-invoices", action="store_true")
-    p.add_argument("--create-deliveries", action="store_true", help="also deliver the goods (stock moves)")
+    p.add_argument(
+        "--create-deliveries",
+        action="store_true",
+        help="also deliver the goods (stock moves)",
+    )
     p.add_argument("--batch-size", type=int, default=20000)
-    p.add_argument("--rejected-out", default=None, help="write the rejected rows CSV to this path")
-    p.add_argument("--resume", type=int, default=None, help="id of a failed run to resume")
-    p.add_argument("--odoo-args", default=os.environ.get("ODOO_ARGS", ""), help="extra odoo options")
+    p.add_argument(
+        "--rejected-out", default=None, help="write the rejected rows CSV to this path"
+    )
+    p.add_argument(
+        "--resume", type=int, default=None, help="id of a failed run to resume"
+    )
+    p.add_argument(
+        "--odoo-args",
+        default=os.environ.get("ODOO_ARGS", ""),
+        help="extra odoo options",
+    )
     return p.parse_args(argv)
 
 
@@ -53,12 +79,14 @@ class Progress:
         if total:
             width = 30
             filled = int(width * done / total)
+            bar = "#" * filled + "." * (width - filled)
+            percent = 100.0 * done / total
             sys.stderr.write(
-                "\r%-9s [%s%s] %5.1f%% %d/%d  %.0fs"
-                % (phase, "#" * filled, "." * (width - filled), 100.0 * done / total, done, total, elapsed)
+                f"\r{phase:<9} [{bar}] {percent:5.1f}% {done:d}/{total:d}"
+                f"  {elapsed:.0f}s"
             )
         else:
-            sys.stderr.write("\r%-9s %d rows  %.0fs" % (phase, done, elapsed))
+            sys.stderr.write(f"\r{phase:<9} {done:d} rows  {elapsed:.0f}s")
         if done == total and total:
             sys.stderr.write("\n")
         sys.stderr.flush()
@@ -67,20 +95,25 @@ class Progress:
 def main(argv):
     args = parse_args(argv)
     if not os.path.isfile(args.file):
-        sys.stderr.write("error: file not found: %s\n" % args.file)
+        sys.stderr.write(f"error: file not found: {args.file}\n")
         return 2
     import odoo  # noqa: PLC0415
     from odoo.tools import config  # noqa: PLC0415
 
-    config.parse_config([*args.odoo_args.split(), "--log-level=warn", "--max-cron-threads=0"])
+    config.parse_config(
+        [*args.odoo_args.split(), "--log-level=warn", "--max-cron-threads=0"]
+    )
     odoo.netsvc.init_logger()
     try:
         registry = odoo.modules.registry.Registry(args.database)
     except Exception as e:  # noqa: BLE001
-        sys.stderr.write("error: cannot open database %s: %s\n" % (args.database, e))
+        sys.stderr.write(f"error: cannot open database {args.database}: {e}\n")
         return 2
     if "cou.history.import.run" not in registry:
-        sys.stderr.write("error: crm_order_unified is not installed (or too old) on %s: run make run first.\n" % args.database)
+        sys.stderr.write(
+            "error: crm_order_unified_history_import is not installed (or too old) "
+            f"on {args.database}: run make run first.\n"
+        )
         return 2
     from odoo.exceptions import UserError  # noqa: PLC0415
 
@@ -88,23 +121,33 @@ def main(argv):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         admin = env.ref("base.user_admin")
-        company = env["res.company"].browse(args.company) if args.company else admin.company_id
-        env = odoo.api.Environment(cr, admin.id, {"lang": admin.lang or "en_US", "tz": admin.tz})
+        company = (
+            env["res.company"].browse(args.company)
+            if args.company
+            else admin.company_id
+        )
+        env = odoo.api.Environment(
+            cr, admin.id, {"lang": admin.lang or "en_US", "tz": admin.tz}
+        )
         env = env(context=dict(env.context, allowed_company_ids=[company.id]))
         Run = env["cou.history.import.run"].with_company(company)
         Mapping = env["cou.history.import.mapping"]
         if args.resume:
             run = Run.browse(args.resume).exists()
             if not run:
-                sys.stderr.write("error: no import run %s\n" % args.resume)
+                sys.stderr.write(f"error: no import run {args.resume}\n")
                 return 2
         else:
             if args.mapping:
                 mapping = Mapping.search([("name", "=", args.mapping)], limit=1)
             else:
-                mapping = Mapping.search([("code", "=", args.preset or "generic")], limit=1)
+                mapping = Mapping.search(
+                    [("code", "=", args.preset or "generic")], limit=1
+                )
             if not mapping:
-                sys.stderr.write("error: unknown mapping %s\n" % (args.mapping or args.preset))
+                sys.stderr.write(
+                    f"error: unknown mapping {args.mapping or args.preset}\n"
+                )
                 return 2
             settings = mapping._get_import_settings()
             options = {
@@ -118,11 +161,18 @@ def main(argv):
                 started = time.time()
                 try:
                     parsed = Run._import_analyze(
-                        Run._import_read_rows(path=args.file, file_name=args.file, delimiter=settings["delimiter"]),
-                        settings, options, company, progress=progress,
+                        Run._import_read_rows(
+                            path=args.file,
+                            file_name=args.file,
+                            delimiter=settings["delimiter"],
+                        ),
+                        settings,
+                        options,
+                        company,
+                        progress=progress,
                     )
                 except UserError as e:
-                    sys.stderr.write("\nerror: %s\n" % e)
+                    sys.stderr.write(f"\nerror: {e}\n")
                     return 1
                 sys.stderr.write("\n")
                 if args.rejected_out:
@@ -159,11 +209,11 @@ def main(argv):
                 }
             )
             cr.commit()
-        sys.stderr.write("import run %s (%s) on %s\n" % (run.id, run.name, args.database))
+        sys.stderr.write(f"import run {run.id} ({run.name}) on {args.database}\n")
         try:
             ok = run._import_execute(commit=True, progress=progress)
         except UserError as e:
-            sys.stderr.write("\nerror: %s\n" % e)
+            sys.stderr.write(f"\nerror: {e}\n")
             return 1
         sys.stderr.write("\n")
         run.invalidate_recordset()
@@ -184,13 +234,16 @@ def main(argv):
             "products_created": run.products_created,
             "seconds": round(run.duration, 1),
             "phase_seconds": {
-                phase: round(end - start, 1) for phase, (start, end) in progress.phases.items()
+                phase: round(end - start, 1)
+                for phase, (start, end) in progress.phases.items()
             },
             "error": run.error_message or None,
         }
         print(json.dumps(report, indent=2, ensure_ascii=False))
         if not ok:
-            sys.stderr.write("the import failed; run again with --resume %s to continue\n" % run.id)
+            sys.stderr.write(
+                f"the import failed; run again with --resume {run.id} to continue\n"
+            )
             return 1
     return 0
 

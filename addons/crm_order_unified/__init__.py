@@ -1,4 +1,2 @@
 from . import models
-from . import wizard  # [complaint]
-from . import report  # [complaint]
-from . import controllers  # [complaint]
+from .hooks import uninstall_hook

@@ -9,8 +9,8 @@ baseline measured the same way on the same data. See bench/README.md.
 import importlib
 import pkgutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 OPERATIONS = {}
 
@@ -19,8 +19,8 @@ OPERATIONS = {}
 class Operation:
     run: Callable[[int], object]  # called with the repetition number
     size: int  # how many records one run works on
-    baseline_name: Optional[str] = None
-    baseline: Optional[Callable[[int], object]] = None
+    baseline_name: str | None = None
+    baseline: Callable[[int], object] | None = None
 
 
 def register(name):
@@ -53,8 +53,13 @@ def load_all():
         try:
             module = importlib.import_module(f"{__name__}.{info.name}")
         except Exception as exc:  # noqa: BLE001 - one broken module must not stop the others
-            print(f"[bench] skipping operations module {info.name}: {exc!r}", file=sys.stderr)
+            print(
+                f"[bench] skipping operations module {info.name}: {exc!r}",
+                file=sys.stderr,
+            )
             continue
         if set(OPERATIONS) == before and callable(getattr(module, "run", None)):
-            OPERATIONS.setdefault(info.name, ModuleRunner(module.run, module.__doc__ or ""))
+            OPERATIONS.setdefault(
+                info.name, ModuleRunner(module.run, module.__doc__ or "")
+            )
     return OPERATIONS

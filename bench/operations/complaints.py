@@ -22,10 +22,19 @@ from . import Operation, register
 
 TARGET = 100_000
 CARD_FIELDS = {
-    "name": {}, "reference": {}, "priority": {}, "sla_breached": {}, "is_closed": {}, "color": {},
-    "sla_resolution_deadline": {}, "activity_ids": {}, "tag_ids": {"fields": {"display_name": {}, "color": {}}},
-    "commercial_partner_id": {"fields": {"display_name": {}}}, "sale_order_id": {"fields": {"display_name": {}}},
-    "user_id": {"fields": {"display_name": {}}}, "stage_id": {"fields": {"display_name": {}}},
+    "name": {},
+    "reference": {},
+    "priority": {},
+    "sla_breached": {},
+    "is_closed": {},
+    "color": {},
+    "sla_resolution_deadline": {},
+    "activity_ids": {},
+    "tag_ids": {"fields": {"display_name": {}, "color": {}}},
+    "commercial_partner_id": {"fields": {"display_name": {}}},
+    "sale_order_id": {"fields": {"display_name": {}}},
+    "user_id": {"fields": {"display_name": {}}},
+    "stage_id": {"fields": {"display_name": {}}},
 }
 
 
@@ -43,65 +52,90 @@ def _prepare(env, target=TARGET, commit=True):
     _log(f"inserting {missing} complaints")
     cr.execute("SELECT COALESCE(max(id), 0) FROM cou_complaint")
     last_id = cr.fetchone()[0]
-    team = env.ref("crm_order_unified.cou_complaint_team_customer_care")
+    team = env.ref("crm_order_unified_complaint.cou_complaint_team_customer_care")
     stages = team._get_stages()
     sla = team.sla_ids.filtered(lambda s: not s.priority)[:1]
     categories = env["cou.complaint.category"].search([])
-    stage_ids = "{%s}" % ",".join(map(str, stages.ids))
-    closed_ids = "{%s}" % ",".join(map(str, stages.filtered("is_closed").ids))
-    category_ids = "{%s}" % ",".join(map(str, categories.ids))
+    # lists of ids: psycopg2 passes them as arrays (ARRAY[...] / '{}')
+    stage_ids = stages.ids
+    closed_ids = stages.filtered("is_closed").ids
+    category_ids = categories.ids
     cr.execute(
         SQL(
             """
             WITH src AS (
-                SELECT so.id AS order_id, so.partner_id, p.commercial_partner_id, so.company_id, p.email,
+                SELECT so.id AS order_id, so.partner_id, p.commercial_partner_id,
+                    so.company_id, p.email,
                        row_number() OVER () AS n
                   FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale'
                  ORDER BY so.id
             ), cnt AS (SELECT count(*) AS c FROM src),
             gen AS (
-                SELECT g, 1 + mod(g::bigint * 7919, cnt.c) AS n, %(stages)s::int[] AS st, %(cats)s::int[] AS ca,
-                       (now() AT TIME ZONE 'UTC') - (mod(g::bigint * 104729, 730 * 24) || ' hours')::interval AS opened
+                SELECT g, 1 + mod(g::bigint * 7919, cnt.c) AS n,
+                    %(stages)s::int[] AS st, %(cats)s::int[] AS ca,
+                       (now() AT TIME ZONE 'UTC') -
+                           (mod(g::bigint * 104729, 730 * 24) || ' hours')::interval AS
+                           opened
                   FROM generate_series(%(start)s, %(stop)s) g CROSS JOIN cnt
             )
-            INSERT INTO cou_complaint (reference, name, active, company_id, team_id, partner_id,
-                                       commercial_partner_id, email_from, channel, category_id, priority,
-                                       sale_order_id, product_id, stage_id, is_closed, date_open,
-                                       date_last_stage_update, date_closed, first_response_date, sla_id,
-                                       sla_paused_hours, sla_first_response_deadline, sla_resolution_deadline,
-                                       sla_first_response_breached, sla_resolution_breached, sla_breached,
+            INSERT INTO cou_complaint (reference, name, active, company_id, team_id,
+                partner_id,
+                                       commercial_partner_id, email_from, channel,
+                                           category_id, priority,
+                                       sale_order_id, product_id, stage_id, is_closed,
+                                           date_open,
+                                       date_last_stage_update, date_closed,
+                                           first_response_date, sla_id,
+                                       sla_paused_hours, sla_first_response_deadline,
+                                           sla_resolution_deadline,
+                                       sla_first_response_breached,
+                                           sla_resolution_breached, sla_breached,
                                        sla_breach_date, portal_company_visible, color,
                                        create_uid, write_uid, create_date, write_date)
-            SELECT 'BENCH/' || lpad(g::text, 7, '0'), 'Bench complaint ' || g, TRUE, src.company_id, %(team)s,
+            SELECT 'BENCH/' || lpad(g::text, 7, '0'), 'Bench complaint ' || g, TRUE,
+                src.company_id, %(team)s,
                    src.partner_id, src.commercial_partner_id, src.email,
-                   (ARRAY['email', 'phone', 'portal', 'in_person', 'other'])[1 + mod(g, 5)],
-                   ca[1 + mod(g, array_length(ca, 1))], mod(g, 4)::text, src.order_id, NULL,
+                   (ARRAY['email', 'phone', 'portal', 'in_person', 'other'])[1 +
+                       mod(g, 5)],
+                   ca[1 + mod(g, array_length(ca, 1))], mod(g, 4)::text, src.order_id,
+                       NULL,
                    st[1 + mod(g, array_length(st, 1))],
                    st[1 + mod(g, array_length(st, 1))] = ANY(%(closed)s::int[]),
                    opened, opened,
-                   CASE WHEN st[1 + mod(g, array_length(st, 1))] = ANY(%(closed)s::int[])
+                   CASE WHEN st[1 + mod(g, array_length(st, 1))] =
+                       ANY(%(closed)s::int[])
                         THEN opened + interval '30 hours' END,
                    opened + interval '3 hours', %(sla)s, 0,
                    opened + interval '8 hours', opened + interval '56 hours',
                    FALSE, mod(g, 10) = 0, mod(g, 10) = 0,
-                   CASE WHEN mod(g, 10) = 0 THEN opened + interval '56 hours' END, FALSE, 0,
+                   CASE WHEN mod(g, 10) = 0 THEN opened + interval '56 hours' END,
+                       FALSE, 0,
                    1, 1, opened, opened
               FROM gen JOIN src ON src.n = gen.n
             """,
-            stages=stage_ids, cats=category_ids, closed=closed_ids, team=team.id, sla=sla.id or None,
-            start=existing + 1, stop=target,
+            stages=stage_ids,
+            cats=category_ids,
+            closed=closed_ids,
+            team=team.id,
+            sla=sla.id or None,
+            start=existing + 1,
+            stop=target,
         )
     )
     # the stock alternative: the complaint lives in the order's chatter
     cr.execute(
         SQL(
             """
-            INSERT INTO mail_message (model, res_id, message_type, subtype_id, subject, body, date, author_id,
-                                      create_uid, write_uid, create_date, write_date, is_internal,
+            INSERT INTO mail_message (model, res_id, message_type, subtype_id, subject,
+                body, date, author_id,
+                                      create_uid, write_uid, create_date, write_date,
+                                          is_internal,
                                       reply_to_force_new, email_add_signature)
-            SELECT 'sale.order', c.sale_order_id, 'email', %(comment)s, 'Complaint: ' || c.name,
-                   '<p>Customer complaint about this order</p>', c.date_open, c.partner_id, 1, 1,
+            SELECT 'sale.order', c.sale_order_id, 'email', %(comment)s,
+                'Complaint: ' || c.name,
+                   '<p>Customer complaint about this order</p>', c.date_open,
+                       c.partner_id, 1, 1,
                    c.date_open, c.date_open, FALSE, FALSE, FALSE
               FROM cou_complaint c WHERE c.id > %(last)s
             """,
@@ -126,22 +160,35 @@ def complaint_kanban_first_page(ctx):
     Complaint = env["cou.complaint"].with_context(default_team_id=False)
 
     def run(_i):
-        groups = Complaint.web_read_group([], ["stage_id"], ["stage_id"], lazy=False)["groups"]
+        groups = Complaint.web_read_group([], ["stage_id"], ["stage_id"], lazy=False)[
+            "groups"
+        ]
         for group in groups:
             if group.get("__fold"):
                 continue
-            Complaint.web_search_read(group["__domain"], CARD_FIELDS, limit=40, order="priority desc, id desc")
+            Complaint.web_search_read(
+                group["__domain"], CARD_FIELDS, limit=40, order="priority desc, id desc"
+            )
 
     def baseline(_i):
         env["mail.message"].search_fetch(
-            [("model", "=", "sale.order"), ("message_type", "!=", "notification"), ("subject", "ilike", "complaint")],
+            [
+                ("model", "=", "sale.order"),
+                ("message_type", "!=", "notification"),
+                ("subject", "ilike", "complaint"),
+            ],
             ["subject", "body", "author_id", "date", "res_id"],
             limit=40,
             order="id desc",
         )
 
     size = env["cou.complaint"].search_count([])
-    return Operation(run, size, "stock: search the orders' chatter for complaints (first 40)", baseline)
+    return Operation(
+        run,
+        size,
+        "stock: search the orders' chatter for complaints (first 40)",
+        baseline,
+    )
 
 
 @register("complaint_customer_counters")
@@ -153,15 +200,26 @@ def complaint_customer_counters(ctx):
     partners = ctx.sample_customers(1000)
 
     def run(_i):
-        partners.invalidate_recordset(["cou_complaint_count", "cou_open_complaint_count"])
+        partners.invalidate_recordset(
+            ["cou_complaint_count", "cou_open_complaint_count"]
+        )
         partners.mapped("cou_open_complaint_count")
 
     def baseline(_i):
         orders = env["sale.order"].search([("partner_id", "child_of", partners.ids)])
         env["mail.message"]._read_group(
-            [("model", "=", "sale.order"), ("res_id", "in", orders.ids), ("subject", "ilike", "complaint")],
+            [
+                ("model", "=", "sale.order"),
+                ("res_id", "in", orders.ids),
+                ("subject", "ilike", "complaint"),
+            ],
             ["res_id"],
             ["__count"],
         )
 
-    return Operation(run, len(partners), "stock: count the customers' complaint messages in the chatter", baseline)
+    return Operation(
+        run,
+        len(partners),
+        "stock: count the customers' complaint messages in the chatter",
+        baseline,
+    )

@@ -22,7 +22,9 @@ def customer_360_figures(ctx):
         partners.mapped("sale_order_count")
         partners.mapped("total_invoiced")
 
-    return Operation(run, len(partners), "stock sale_order_count + total_invoiced", baseline)
+    return Operation(
+        run, len(partners), "stock sale_order_count + total_invoiced", baseline
+    )
 
 
 @register("order_form_customer_context")
@@ -34,7 +36,9 @@ def order_form_customer_context(ctx):
     env = ctx.env
     orders = ctx.sample_orders(ctx.repeat + 1)
     spec_with = form_spec(env, "sale.order")
-    spec_without = ctx.without_addon_views("sale.order", lambda: form_spec(env, "sale.order"))
+    spec_without = ctx.without_addon_views(
+        "sale.order", lambda: form_spec(env, "sale.order")
+    )
 
     def run(i):
         orders[i % len(orders)].web_read(spec_with)
@@ -65,8 +69,17 @@ def _spec(node, model, models):
             if ftype == "many2one":
                 spec[name] = {"fields": {"display_name": {}}}
             elif ftype in ("one2many", "many2many"):
-                sub = next((v for v in child.iterchildren(tag=etree.Element) if v.tag in ("list", "kanban")), None)
-                sub_spec = _spec(sub, info.get("relation"), models) if sub is not None else {}
+                sub = next(
+                    (
+                        v
+                        for v in child.iterchildren(tag=etree.Element)
+                        if v.tag in ("list", "kanban")
+                    ),
+                    None,
+                )
+                sub_spec = (
+                    _spec(sub, info.get("relation"), models) if sub is not None else {}
+                )
                 spec[name] = {"fields": sub_spec or {"display_name": {}}, "limit": 40}
             else:
                 spec.setdefault(name, {})

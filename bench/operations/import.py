@@ -30,18 +30,44 @@ def _generate(orders, prefix):
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(
-        ["order_ref", "date", "customer_ref", "customer_name", "customer_email", "country",
-         "product_code", "product_name", "quantity", "unit_price", "currency"]
+        [
+            "order_ref",
+            "date",
+            "customer_ref",
+            "customer_name",
+            "customer_email",
+            "country",
+            "product_code",
+            "product_name",
+            "quantity",
+            "unit_price",
+            "currency",
+        ]
     )
     for o in range(orders):
         cust = o % CUSTOMERS
-        date = "20%02d-%02d-%02d 10:%02d:00" % (22 + o % 3, 1 + o % 12, 1 + o % 28, o % 60)
+        date = "20%02d-%02d-%02d 10:%02d:00" % (
+            22 + o % 3,
+            1 + o % 12,
+            1 + o % 28,
+            o % 60,
+        )
         for n in range(LINES_PER_ORDER):
             prod = (o * 7 + n * 13) % PRODUCTS
             writer.writerow(
-                [f"{prefix}{o:06d}", date, f"BENCH-C{cust:05d}", f"Bench Customer {cust:05d}", "",
-                 "Belgium", f"BENCH-P{prod:04d}", f"Bench Product {prod:04d}", 1 + (o + n) % 12,
-                 "%.2f" % (1 + prod % 50 + 0.25), ""]
+                [
+                    f"{prefix}{o:06d}",
+                    date,
+                    f"BENCH-C{cust:05d}",
+                    f"Bench Customer {cust:05d}",
+                    "",
+                    "Belgium",
+                    f"BENCH-P{prod:04d}",
+                    f"Bench Product {prod:04d}",
+                    1 + (o + n) % 12,
+                    "%.2f" % (1 + prod % 50 + 0.25),
+                    "",
+                ]
             )
     return buf.getvalue().encode()
 
@@ -49,9 +75,13 @@ def _generate(orders, prefix):
 def run(env, **kwargs):
     cr = env.cr
     company = env.company
-    mapping = env.ref("crm_order_unified.cou_history_import_mapping_generic")
+    mapping = env.ref(
+        "crm_order_unified_history_import.cou_history_import_mapping_generic"
+    )
     content = _generate(LINES // LINES_PER_ORDER, "BENCH-SO")
-    attachment = env["ir.attachment"].create({"name": "bench_history.csv", "raw": content})
+    attachment = env["ir.attachment"].create(
+        {"name": "bench_history.csv", "raw": content}
+    )
     run_rec = env["cou.history.import.run"].create(
         {
             "company_id": company.id,
@@ -73,24 +103,64 @@ def run(env, **kwargs):
     # baseline: base_import of the same kind of rows as sale orders, on a sample
     sample = io.StringIO()
     writer = csv.writer(sample)
-    writer.writerow(["name", "partner_id", "date_order", "state", "order_line/product_id",
-                     "order_line/product_uom_qty", "order_line/price_unit"])
-    reader = csv.reader(io.StringIO(_generate(BASELINE_LINES // LINES_PER_ORDER, "BASE-SO").decode()))
+    writer.writerow(
+        [
+            "name",
+            "partner_id",
+            "date_order",
+            "state",
+            "order_line/product_id",
+            "order_line/product_uom_qty",
+            "order_line/price_unit",
+        ]
+    )
+    reader = csv.reader(
+        io.StringIO(_generate(BASELINE_LINES // LINES_PER_ORDER, "BASE-SO").decode())
+    )
     next(reader)
     previous = None
-    for ref, date, _cref, cname, _mail, _country, code, pname, qty, price, _cur in reader:
+    for (
+        ref,
+        date,
+        _cref,
+        cname,
+        _mail,
+        _country,
+        code,
+        pname,
+        qty,
+        price,
+        _cur,
+    ) in reader:
         head = [ref, cname, date, "sale"] if ref != previous else ["", "", "", ""]
         previous = ref
         writer.writerow([*head, f"[{code}] {pname}", qty, price])
     importer = env["base_import.import"].create(
-        {"res_model": "sale.order", "file": sample.getvalue().encode(), "file_type": "text/csv",
-         "file_name": "baseline.csv"}
+        {
+            "res_model": "sale.order",
+            "file": sample.getvalue().encode(),
+            "file_type": "text/csv",
+            "file_name": "baseline.csv",
+        }
     )
-    fields_ = ["name", "partner_id", "date_order", "state", "order_line/product_id",
-               "order_line/product_uom_qty", "order_line/price_unit"]
-    options = {"quoting": '"', "separator": ",", "has_headers": True, "date_format": "%Y-%m-%d",
-               "datetime_format": "%Y-%m-%d %H:%M:%S", "float_thousand_separator": "",
-               "float_decimal_separator": "."}
+    fields_ = [
+        "name",
+        "partner_id",
+        "date_order",
+        "state",
+        "order_line/product_id",
+        "order_line/product_uom_qty",
+        "order_line/price_unit",
+    ]
+    options = {
+        "quoting": '"',
+        "separator": ",",
+        "has_headers": True,
+        "date_format": "%Y-%m-%d",
+        "datetime_format": "%Y-%m-%d %H:%M:%S",
+        "float_thousand_separator": "",
+        "float_decimal_separator": ".",
+    }
     env.flush_all()
     queries = cr.sql_log_count
     start = time.perf_counter()
@@ -118,4 +188,3 @@ def run(env, **kwargs):
             },
         }
     ]
-

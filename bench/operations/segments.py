@@ -66,7 +66,9 @@ def _measure(env, func, repeat=REPEAT, setup=None):
 
 
 def _reset(env, company):
-    env.cr.execute(SQL("DELETE FROM cou_segment_member WHERE company_id = %s", company.id))
+    env.cr.execute(
+        SQL("DELETE FROM cou_segment_member WHERE company_id = %s", company.id)
+    )
     env.cr.execute(SQL("DELETE FROM cou_rfm_score WHERE company_id = %s", company.id))
     env.invalidate_all()
 
@@ -76,15 +78,25 @@ def _prepare_segments(env, company):
     Segment._ensure_rfm_segments(company)
     rules = [
         ("Bench frequent buyers", "[('customer_order_count', '>=', 5)]"),
-        ("Bench top RFM spenders", "[('rfm_monetary_score', '>=', 4), ('rfm_recency_score', '>=', 3)]"),
+        (
+            "Bench top RFM spenders",
+            "[('rfm_monetary_score', '>=', 4), ('rfm_recency_score', '>=', 3)]",
+        ),
     ]
     for name, domain in rules:
         if not Segment.search_count([("name", "=", name)]):
             Segment.with_context(cou_segment_no_recompute=True).create(
-                {"name": name, "segment_type": "rule", "domain": domain, "company_id": company.id}
+                {
+                    "name": name,
+                    "segment_type": "rule",
+                    "domain": domain,
+                    "company_id": company.id,
+                }
             )
     if not Segment.search_count([("name", "=", "Bench key accounts")]):
-        env.cr.execute(SQL("SELECT id FROM res_partner WHERE is_company ORDER BY id LIMIT 500"))
+        env.cr.execute(
+            SQL("SELECT id FROM res_partner WHERE is_company ORDER BY id LIMIT 500")
+        )
         Segment.with_context(cou_segment_no_recompute=True).create(
             {
                 "name": "Bench key accounts",
@@ -103,7 +115,10 @@ def _orm_baseline(env, company, sample, population, segments):
     today = fields.Date.context_today(env["res.partner"])
     start = today - relativedelta(months=company.cou_rfm_window_months or 24)
     stop = today + timedelta(days=1)
-    mapping = {(m.r_score, m.fm_score): m.segment_code for m in env["cou.rfm.segment.map"].search([])}
+    mapping = {
+        (m.r_score, m.fm_score): m.segment_code
+        for m in env["cou.rfm.segment.map"].search([])
+    }
     dates, freqs, monies, n = population
     Member = env["cou.segment.member"]
     Partner = env["res.partner"].with_company(company)
@@ -132,9 +147,9 @@ def _orm_baseline(env, company, sample, population, segments):
             ["amount_untaxed_signed"],
         )
         frequency = len(orders)
-        monetary = sum(o["amount_untaxed"] / (o["currency_rate"] or 1) for o in orders) + sum(
-            r["amount_untaxed_signed"] for r in refunds
-        )
+        monetary = sum(
+            o["amount_untaxed"] / (o["currency_rate"] or 1) for o in orders
+        ) + sum(r["amount_untaxed_signed"] for r in refunds)
         if frequency:
             last = max(o["date_order"] for o in orders).date()
             r = 1 + 5 * bisect.bisect_left(dates, last) // n
@@ -150,10 +165,19 @@ def _orm_baseline(env, company, sample, population, segments):
             elif segment.segment_type == "static":
                 member = partner in segment.static_partner_ids
             else:
-                member = bool(Partner.search_count([("id", "=", partner.id), *segment._get_domain()]))
+                member = bool(
+                    Partner.search_count(
+                        [("id", "=", partner.id), *segment._get_domain()]
+                    )
+                )
             if member:
                 Member.create(
-                    {"segment_id": segment.id, "partner_id": partner.id, "company_id": company.id, "date_from": now}
+                    {
+                        "segment_id": segment.id,
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "date_from": now,
+                    }
                 )
     return result
 
@@ -161,7 +185,9 @@ def _orm_baseline(env, company, sample, population, segments):
 def _segments_recompute(env, baseline_sample):
     company = env.company
     segments = _prepare_segments(env, company)
-    env.cr.execute(SQL("SELECT COUNT(*) FROM sale_order_line WHERE company_id = %s", company.id))
+    env.cr.execute(
+        SQL("SELECT COUNT(*) FROM sale_order_line WHERE company_id = %s", company.id)
+    )
     lines = env.cr.fetchone()[0]
     Segment = env["cou.segment"].sudo()
 
@@ -170,9 +196,14 @@ def _segments_recompute(env, baseline_sample):
         assert not result["broken"] and not result["skipped"], result
 
     ms, queries = _measure(env, set_based, setup=lambda: _reset(env, company))
-    env.cr.execute(SQL("SELECT COUNT(*) FROM cou_rfm_score WHERE company_id = %s", company.id))
+    env.cr.execute(
+        SQL("SELECT COUNT(*) FROM cou_rfm_score WHERE company_id = %s", company.id)
+    )
     customers = env.cr.fetchone()[0]
-    _log(f"set-based: {customers} customers, {lines} order lines, {len(segments)} segments in {ms} ms")
+    _log(
+        f"set-based: {customers} customers, {lines} order lines, "
+        f"{len(segments)} segments in {ms} ms"
+    )
 
     # steady state: the same recomputation when everything is in place and
     # little changed since the last run (about 1 % of the scores differ, 100
@@ -182,7 +213,8 @@ def _segments_recompute(env, baseline_sample):
     def perturb():
         env.cr.execute(
             SQL(
-                "UPDATE cou_rfm_score SET monetary = monetary + 1 WHERE company_id = %s AND mod(partner_id, 100) = 0",
+                "UPDATE cou_rfm_score SET monetary = monetary + 1"
+                " WHERE company_id = %s AND mod(partner_id, 100) = 0",
                 company.id,
             )
         )
@@ -193,8 +225,10 @@ def _segments_recompute(env, baseline_sample):
                     WITH gone AS (
                         DELETE FROM cou_segment_static_partner_rel
                          WHERE segment_id = %(segment)s
-                           AND partner_id IN (SELECT partner_id FROM cou_segment_static_partner_rel
-                                               WHERE segment_id = %(segment)s ORDER BY random() LIMIT 50)
+                           AND partner_id IN
+                               (SELECT partner_id FROM cou_segment_static_partner_rel
+                                               WHERE segment_id = %(segment)s ORDER BY
+                                                   random() LIMIT 50)
                     )
                     INSERT INTO cou_segment_static_partner_rel (segment_id, partner_id)
                     SELECT %(segment)s, p.id FROM res_partner p
@@ -219,11 +253,16 @@ def _segments_recompute(env, baseline_sample):
         )
     )
     rows = env.cr.fetchall()
-    population = (sorted(r[0] for r in rows), sorted(r[1] for r in rows), sorted(float(r[2]) for r in rows), len(rows))
+    population = (
+        sorted(r[0] for r in rows),
+        sorted(r[1] for r in rows),
+        sorted(float(r[2]) for r in rows),
+        len(rows),
+    )
     env.cr.execute(
         SQL(
-            "SELECT partner_id, r_score, f_score, m_score, segment_code FROM cou_rfm_score"
-            " WHERE company_id = %s ORDER BY partner_id",
+            "SELECT partner_id, r_score, f_score, m_score, segment_code"
+            " FROM cou_rfm_score WHERE company_id = %s ORDER BY partner_id",
             company.id,
         )
     )
@@ -237,15 +276,27 @@ def _segments_recompute(env, baseline_sample):
 
     def reset_sample():
         env.cr.execute(
-            SQL("DELETE FROM cou_segment_member WHERE company_id = %s AND partner_id = ANY(%s)", company.id, sample.ids)
+            SQL(
+                "DELETE FROM cou_segment_member"
+                " WHERE company_id = %s AND partner_id = ANY(%s)",
+                company.id,
+                sample.ids,
+            )
         )
 
     b_ms, b_queries = _measure(env, orm, repeat=1, setup=reset_sample)
     same = all(got.get(pid) == expected[pid] for pid in sample.ids)
     scale = customers / len(sample)
-    _log(f"ORM baseline: {len(sample)} customers in {b_ms} ms, x{scale:.1f}; same scores: {same}")
+    _log(
+        f"ORM baseline: {len(sample)} customers in {b_ms} ms, x{scale:.1f}; "
+        f"same scores: {same}"
+    )
     if not same:
-        bad = [(pid, got.get(pid), expected[pid]) for pid in sample.ids if got.get(pid) != expected[pid]][:5]
+        bad = [
+            (pid, got.get(pid), expected[pid])
+            for pid in sample.ids
+            if got.get(pid) != expected[pid]
+        ][:5]
         _log(f"differences: {bad}")
     steady = {
         "name": "segments_recompute_steady",
@@ -264,7 +315,8 @@ def _segments_recompute(env, baseline_sample):
         "median_ms": ms,
         "queries": queries,
         "baseline": {
-            "name": f"ORM record by record, same result (measured on {len(sample)} customers, scaled x{scale:.1f};"
+            "name": "ORM record by record, same result "
+            f"(measured on {len(sample)} customers, scaled x{scale:.1f};"
             f" scores checked equal: {same})",
             "median_ms": round(b_ms * scale, 2),
             "queries": int(b_queries * scale),
@@ -278,8 +330,17 @@ def _prepare_campaign(env, recipients):
     Campaign = env["utm.campaign"]
     campaign = Campaign.search([("name", "=", "Bench campaign")], limit=1)
     if not campaign:
-        campaign = Campaign.create({"title": "Bench campaign", "name": "Bench campaign", "cou_holdout_share": 10, "cou_cost": 5000})
-    mailing = env["mailing.mailing"].search([("campaign_id", "=", campaign.id)], limit=1)
+        campaign = Campaign.create(
+            {
+                "title": "Bench campaign",
+                "name": "Bench campaign",
+                "cou_holdout_share": 10,
+                "cou_cost": 5000,
+            }
+        )
+    mailing = env["mailing.mailing"].search(
+        [("campaign_id", "=", campaign.id)], limit=1
+    )
     if not mailing:
         mailing = env["mailing.mailing"].create(
             {
@@ -290,12 +351,16 @@ def _prepare_campaign(env, recipients):
                 "state": "done",
             }
         )
-    env.cr.execute(SQL("SELECT COUNT(*) FROM mailing_trace WHERE mass_mailing_id = %s", mailing.id))
+    env.cr.execute(
+        SQL("SELECT COUNT(*) FROM mailing_trace WHERE mass_mailing_id = %s", mailing.id)
+    )
     if env.cr.fetchone()[0]:
         return campaign
     env.cr.execute(
         SQL(
-            "SELECT MAX(date_order) FROM sale_order WHERE company_id = %s AND state = 'sale'", company.id
+            "SELECT MAX(date_order) FROM sale_order"
+            " WHERE company_id = %s AND state = 'sale'",
+            company.id,
         )
     )
     sent = env.cr.fetchone()[0] - timedelta(days=20)
@@ -303,16 +368,22 @@ def _prepare_campaign(env, recipients):
         SQL(
             """
             WITH customers AS (
-                SELECT id FROM res_partner WHERE id = commercial_partner_id AND active ORDER BY id LIMIT %(limit)s
+                SELECT id FROM res_partner WHERE id = commercial_partner_id AND active
+                    ORDER BY id LIMIT %(limit)s
             ), numbered AS (
                 SELECT id, row_number() OVER (ORDER BY id) AS n FROM customers
             )
-            INSERT INTO mailing_trace (model, res_id, mass_mailing_id, campaign_id, email, trace_type, trace_status,
-                                       sent_datetime, open_datetime, links_click_datetime,
+            INSERT INTO mailing_trace (model, res_id, mass_mailing_id, campaign_id,
+                email, trace_type, trace_status,
+                                       sent_datetime, open_datetime,
+                                           links_click_datetime,
                                        create_uid, create_date, write_uid, write_date)
-            SELECT 'res.partner', id, %(mailing)s, %(campaign)s, 'bench' || id || '@example.com', 'mail',
-                   CASE WHEN mod(n, 3) = 0 THEN 'open' WHEN mod(n, 50) = 1 THEN 'bounce' ELSE 'sent' END,
-                   %(sent)s, CASE WHEN mod(n, 3) = 0 THEN %(sent)s + interval '2 hours' END,
+            SELECT 'res.partner', id, %(mailing)s, %(campaign)s,
+                'bench' || id || '@example.com', 'mail',
+                   CASE WHEN mod(n, 3) = 0 THEN 'open' WHEN mod(n, 50) = 1 THEN
+                       'bounce' ELSE 'sent' END,
+                   %(sent)s, CASE WHEN mod(n, 3) = 0 THEN %(sent)s + interval '2 hours'
+                       END,
                    CASE WHEN mod(n, 7) = 0 THEN %(sent)s + interval '3 hours' END,
                    1, now(), 1, now()
               FROM numbered
@@ -328,13 +399,17 @@ def _prepare_campaign(env, recipients):
     env.cr.execute(
         SQL(
             """
-            INSERT INTO cou_campaign_holdout (campaign_id, partner_id, mailing_id, company_id, holdout_date,
-                                              create_uid, create_date, write_uid, write_date)
-            SELECT %(campaign)s, p.id, %(mailing)s, %(company)s, %(sent)s, 1, now(), 1, now()
+            INSERT INTO cou_campaign_holdout
+                (campaign_id, partner_id, mailing_id, company_id, holdout_date,
+                                              create_uid, create_date, write_uid,
+                                                  write_date)
+            SELECT %(campaign)s, p.id, %(mailing)s, %(company)s, %(sent)s, 1, now(), 1,
+                now()
               FROM res_partner p
              WHERE p.active AND NOT EXISTS (
                    SELECT 1 FROM mailing_trace t
-                    WHERE t.model = 'res.partner' AND t.res_id = p.id AND t.mass_mailing_id = %(mailing)s)
+                    WHERE t.model = 'res.partner' AND t.res_id = p.id AND
+                        t.mass_mailing_id = %(mailing)s)
              ORDER BY p.id DESC
              LIMIT %(limit)s
             """,
@@ -348,13 +423,16 @@ def _prepare_campaign(env, recipients):
     env.cr.execute(
         SQL(
             """
-            UPDATE sale_order so SET cou_attributed_campaign_id = %(campaign)s, cou_attribution_rule = 'mailing_click',
+            UPDATE sale_order so SET cou_attributed_campaign_id = %(campaign)s,
+                cou_attribution_rule = 'mailing_click',
                    cou_attribution_touch_date = %(sent)s + interval '3 hours'
               FROM res_partner p, mailing_trace t
              WHERE so.company_id = %(company)s AND so.state = 'sale'
-               AND so.date_order >= %(sent)s + interval '3 hours' AND so.date_order < %(sent)s + interval '7 days'
+               AND so.date_order >= %(sent)s + interval '3 hours' AND so.date_order <
+                   %(sent)s + interval '7 days'
                AND p.id = so.partner_id
-               AND t.model = 'res.partner' AND t.res_id = p.commercial_partner_id AND t.mass_mailing_id = %(mailing)s
+               AND t.model = 'res.partner' AND t.res_id = p.commercial_partner_id AND
+                   t.mass_mailing_id = %(mailing)s
                AND t.links_click_datetime IS NOT NULL
             """,
             mailing=mailing.id,
@@ -363,7 +441,9 @@ def _prepare_campaign(env, recipients):
             company=company.id,
         )
     )
-    env.cr.execute(SQL("UPDATE mailing_mailing SET sent_date = %s WHERE id = %s", sent, mailing.id))
+    env.cr.execute(
+        SQL("UPDATE mailing_mailing SET sent_date = %s WHERE id = %s", sent, mailing.id)
+    )
     env.cr.execute(SQL("ANALYZE mailing_trace"))
     env.cr.execute(SQL("ANALYZE cou_campaign_holdout"))
     env.invalidate_all()
@@ -377,28 +457,51 @@ def _campaign_dashboard(env, recipients):
         campaign.invalidate_recordset()
         campaign.read(
             [
-                "cou_recipient_count", "cou_delivered_count", "cou_opened_count", "cou_clicked_count",
-                "cou_order_count", "cou_customer_count", "cou_new_customer_count", "cou_revenue", "cou_roi",
-                "cou_revenue_per_recipient", "cou_test_conversion", "cou_control_conversion", "cou_uplift",
+                "cou_recipient_count",
+                "cou_delivered_count",
+                "cou_opened_count",
+                "cou_clicked_count",
+                "cou_order_count",
+                "cou_customer_count",
+                "cou_new_customer_count",
+                "cou_revenue",
+                "cou_roi",
+                "cou_revenue_per_recipient",
+                "cou_test_conversion",
+                "cou_control_conversion",
+                "cou_uplift",
                 "cou_incremental_revenue",
             ]
         )
 
     def stock():
         campaign.invalidate_recordset()
-        campaign.read(["received_ratio", "opened_ratio", "replied_ratio", "bounced_ratio", "quotation_count", "invoiced_amount"])
+        campaign.read(
+            [
+                "received_ratio",
+                "opened_ratio",
+                "replied_ratio",
+                "bounced_ratio",
+                "quotation_count",
+                "invoiced_amount",
+            ]
+        )
 
     ms, queries = _measure(env, dashboard, repeat=5)
     b_ms, b_queries = _measure(env, stock, repeat=5)
     count = campaign.cou_recipient_count
-    _log(f"dashboard of a campaign with {count} recipients: {ms} ms (stock figures {b_ms} ms)")
+    _log(
+        f"dashboard of a campaign with {count} recipients: {ms} ms "
+        f"(stock figures {b_ms} ms)"
+    )
     return {
         "name": "campaign_dashboard",
         "size": count,
         "median_ms": ms,
         "queries": queries,
         "baseline": {
-            "name": "stock campaign figures (mailing ratios, quotation count, invoiced amount)",
+            "name": "stock campaign figures "
+            "(mailing ratios, quotation count, invoiced amount)",
             "median_ms": b_ms,
             "queries": b_queries,
         },

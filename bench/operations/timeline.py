@@ -1,7 +1,8 @@
 """[timeline] Benchmark of the customer timeline (issue 3).
 
 Operations (each returns the bench JSON object
-``{"name", "size", "median_ms", "queries", "baseline": {"name", "median_ms", "queries"}}``):
+``{"name", "size", "median_ms", "queries", "baseline"}`` with ``baseline``
+``{"name", "median_ms", "queries"}``):
 
 - ``timeline_first_page``: first page of 50 events of the customer with the most
   events (>= 20,000 once prepared) among all events (>= 2,000,000);
@@ -33,6 +34,7 @@ Standalone use on a database with sale orders (e.g. one ``make bench`` keeps)::
     env = odoo.api.Environment(cr, admin_id, {})
     print(json.dumps(bench.operations.timeline.run(env), indent=2))
 """
+
 import json
 import logging
 import statistics
@@ -66,7 +68,8 @@ def _top_customer(env):
     """The commercial partner with the most sale orders (a cheap proxy for the
     most events)."""
     env.cr.execute("""
-        SELECT p.commercial_partner_id FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+        SELECT p.commercial_partner_id FROM sale_order so JOIN res_partner p ON p.id =
+            so.partner_id
         GROUP BY p.commercial_partner_id ORDER BY count(*) DESC, 1 LIMIT 1
     """)
     row = env.cr.fetchone()
@@ -81,18 +84,24 @@ def _documents_sql(customer=None, exclude=None):
     if customer:
         partner_cond = SQL("p.commercial_partner_id = %s", customer)
     else:
-        partner_cond = SQL("p.customer_rank > 0 AND p.commercial_partner_id != %s", exclude or 0)
+        partner_cond = SQL(
+            "p.customer_rank > 0 AND p.commercial_partner_id != %s", exclude or 0
+        )
     return SQL(
         """
         SELECT 'res.partner' AS model, p.id AS res_id FROM res_partner p WHERE %(cond)s
         UNION ALL
-        SELECT 'sale.order', so.id FROM sale_order so JOIN res_partner p ON p.id = so.partner_id WHERE %(cond)s
+        SELECT 'sale.order', so.id FROM sale_order so JOIN res_partner p ON p.id =
+            so.partner_id WHERE %(cond)s
         UNION ALL
-        SELECT 'sale.order', so.id FROM sale_order so JOIN res_partner p ON p.id = so.partner_id WHERE %(cond)s
+        SELECT 'sale.order', so.id FROM sale_order so JOIN res_partner p ON p.id =
+            so.partner_id WHERE %(cond)s
         UNION ALL
-        SELECT 'stock.picking', sp.id FROM stock_picking sp JOIN res_partner p ON p.id = sp.partner_id WHERE %(cond)s
+        SELECT 'stock.picking', sp.id FROM stock_picking sp JOIN res_partner p ON p.id
+            = sp.partner_id WHERE %(cond)s
         UNION ALL
-        SELECT 'account.move', am.id FROM account_move am JOIN res_partner p ON p.id = am.partner_id
+        SELECT 'account.move', am.id FROM account_move am JOIN res_partner p ON p.id =
+            am.partner_id
          WHERE %(cond)s AND am.move_type IN ('out_invoice', 'out_refund')
         """,
         cond=partner_cond,
@@ -109,39 +118,58 @@ def _insert_messages(env, documents, count):
     if count <= 0:
         return
     ref = env.ref
-    env.cr.execute(SQL(
-        """
-        WITH docs AS (SELECT row_number() OVER (ORDER BY random()) AS n, model, res_id FROM (%(documents)s) d),
+    env.cr.execute(
+        SQL(
+            """
+        WITH docs AS (SELECT row_number() OVER (ORDER BY random()) AS n, model,
+            res_id FROM (%(documents)s) d),
              nb AS (SELECT count(*) AS c FROM docs),
-             gen AS (SELECT g, 1 + floor(power(random(), 1.6) * nb.c)::int AS n, random() AS r
-                       FROM generate_series(1, %(count)s + %(count)s / 5) g CROSS JOIN nb)
-        INSERT INTO mail_message (model, res_id, message_type, subtype_id, mail_activity_type_id, subject, body,
-                                  date, author_id, create_uid, write_uid, create_date, write_date,
+             gen AS (SELECT g, 1 + floor(power(random(), 1.6) * nb.c)::int AS n,
+                 random() AS r
+                       FROM generate_series(1, %(count)s + %(count)s / 5) g CROSS JOIN
+                           nb)
+        INSERT INTO mail_message (model, res_id, message_type, subtype_id,
+            mail_activity_type_id, subject, body,
+                                  date, author_id, create_uid, write_uid, create_date,
+                                      write_date,
                                   is_internal, reply_to_force_new, email_add_signature)
         SELECT docs.model, docs.res_id,
                CASE WHEN g > %(count)s OR mod(g, 20) = 0 THEN 'notification'
                     WHEN mod(g, 20) <= 6 THEN 'email' ELSE 'comment' END,
-               CASE WHEN g > %(count)s THEN %(note)s WHEN mod(g, 20) = 0 THEN %(activities)s
+               CASE WHEN g > %(count)s THEN %(note)s WHEN mod(g, 20) = 0 THEN
+                   %(activities)s
                     WHEN mod(g, 20) <= 12 THEN %(comment)s ELSE %(note)s END,
                CASE WHEN g <= %(count)s AND mod(g, 20) = 0 THEN %(call)s END,
-               CASE WHEN g <= %(count)s AND mod(g, 20) BETWEEN 1 AND 12 THEN 'Bench message ' || g END,
+               CASE WHEN g <= %(count)s AND mod(g, 20) BETWEEN 1 AND 12 THEN
+                   'Bench message ' || g END,
                '<p>Bench body ' || g || ' about the order, delivery and invoice</p>',
                (now() AT TIME ZONE 'UTC') - power(gen.r, 1.3) * interval '730 days',
-               3, 2, 2, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', FALSE, FALSE, TRUE
+               3, 2, 2, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', FALSE,
+                   FALSE, TRUE
           FROM gen JOIN docs USING (n)
         """,
-        documents=documents, count=count, note=ref("mail.mt_note").id, comment=ref("mail.mt_comment").id,
-        activities=ref("mail.mt_activities").id, call=ref("mail.mail_activity_data_call").id,
-    ))
+            documents=documents,
+            count=count,
+            note=ref("mail.mt_note").id,
+            comment=ref("mail.mt_comment").id,
+            activities=ref("mail.mt_activities").id,
+            call=ref("mail.mail_activity_data_call").id,
+        )
+    )
 
 
 def _ensure_contacts(env, customer):
     partner = env["res.partner"].browse(customer)
     missing = CUSTOMER_CONTACTS - len(partner.child_ids)
     if missing > 0:
-        env["res.partner"].with_context(cou_skip_customer_360=True, tracking_disable=True).create([
-            {"name": f"Bench Contact {i}", "parent_id": customer, "type": "contact"} for i in range(missing)
-        ])
+        env["res.partner"].with_context(
+            cou_skip_customer_360=True, tracking_disable=True
+        ).create(
+            [
+                {"name": f"Bench Contact {i}", "parent_id": customer, "type": "contact"}
+                for i in range(missing)
+            ]
+        )
         env.flush_all()
 
 
@@ -149,7 +177,9 @@ def prepare(env, total_events=2_000_000, customer_events=20_000):
     env.flush_all()
     customer = _top_customer(env)
     if not customer:
-        raise RuntimeError("the bench database has no sale order: generate the data first")
+        raise RuntimeError(
+            "the bench database has no sale order: generate the data first"
+        )
     have = _count_events(env, customer)
     total = _count_events(env)
     others = total_events - customer_events - (total - have)
@@ -184,7 +214,9 @@ def _measure(env, methods, runs=RUNS):
     turn within each round, so that they are compared under the same load
     (the machine may be shared)."""
     for method in methods.values():
-        _request(env, method)  # warm-up: registry caches, ormcaches (rules, access), PostgreSQL buffers
+        _request(
+            env, method
+        )  # warm-up: registry caches, ormcaches (rules, access), PostgreSQL buffers
     samples = {name: ([], []) for name in methods}
     for _ in range(runs):
         for name, method in methods.items():
@@ -199,34 +231,60 @@ def _measure(env, methods, runs=RUNS):
 
 def run(env, repeat=None, **kwargs):
     admin = env.ref("base.user_admin")
-    customer = prepare(env(su=True), **{k: v for k, v in kwargs.items() if k in ("total_events", "customer_events")})
+    customer = prepare(
+        env(su=True),
+        **{k: v for k, v in kwargs.items() if k in ("total_events", "customer_events")},
+    )
     customer_events = _count_events(env, customer)
     total = _count_events(env)
-    _log(f"{PAGE} events per page; {total} events, customer {customer} has {customer_events} events")
+    _log(
+        f"{PAGE} events per page; {total} events, "
+        f"customer {customer} has {customer_events} events"
+    )
     # the context the web client sends with every call
-    context = {"lang": "en_US", "tz": "UTC", "uid": admin.id, "allowed_company_ids": [admin.company_id.id]}
+    context = {
+        "lang": "en_US",
+        "tz": "UTC",
+        "uid": admin.id,
+        "allowed_company_ids": [admin.company_id.id],
+    }
     env = env(user=admin, context=context)
 
-    env.cr.execute("""
+    env.cr.execute(
+        """
         SELECT so.id FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
         LEFT JOIN mail_message m ON m.model = 'sale.order' AND m.res_id = so.id
-        WHERE p.commercial_partner_id = %s GROUP BY so.id ORDER BY count(m.id) DESC LIMIT 1
-    """, [customer])
+        WHERE p.commercial_partner_id = %s GROUP BY so.id ORDER BY count(m.id) DESC
+            LIMIT 1
+    """,
+        [customer],
+    )
     order_id = env.cr.fetchone()[0]
 
     def chatter():
         # what /mail/thread/messages serves when the chatter of the order opens
-        domain = [("res_id", "=", order_id), ("model", "=", "sale.order"), ("message_type", "!=", "user_notification")]
+        domain = [
+            ("res_id", "=", order_id),
+            ("model", "=", "sale.order"),
+            ("message_type", "!=", "user_notification"),
+        ]
         res = env["mail.message"]._message_fetch(domain, limit=30)
         messages = res.pop("messages")
         messages.set_message_done()
-        return {**res, "data": Store(messages, for_current_user=True).get_result(),
-                "messages": Store.many_ids(messages)}
+        return {
+            **res,
+            "data": Store(messages, for_current_user=True).get_result(),
+            "messages": Store.many_ids(messages),
+        }
 
     def page(**kwargs):
         # what /web/dataset/call_kw/cou.timeline.event/get_timeline_page serves
-        return lambda: call_kw(env["cou.timeline.event"], "get_timeline_page", [customer],
-                               {"limit": PAGE, "context": context, **kwargs})
+        return lambda: call_kw(
+            env["cou.timeline.event"],
+            "get_timeline_page",
+            [customer],
+            {"limit": PAGE, "context": context, **kwargs},
+        )
 
     # cursors of the next pages (2 to 10), each measured in turn
     cursors = []
@@ -240,18 +298,36 @@ def run(env, repeat=None, **kwargs):
         index[0] += 1
         return page(cursor=cursors[index[0] % len(cursors)])()
 
-    methods = {"chatter": chatter, "first": page(), "filtered": page(categories=["invoice"])}
+    methods = {
+        "chatter": chatter,
+        "first": page(),
+        "filtered": page(categories=["invoice"]),
+    }
     if cursors:
         methods["next"] = next_page
     measures = _measure(env, methods, runs=repeat or RUNS)
     baseline_ms, baseline_q = measures["chatter"]
-    baseline = {"name": "stock chatter of one sale order (/mail/thread/messages: fetch + format, 30 messages)",
-                "median_ms": baseline_ms, "queries": baseline_q}
+    baseline = {
+        "name": "stock chatter of one sale order "
+        "(/mail/thread/messages: fetch + format, 30 messages)",
+        "median_ms": baseline_ms,
+        "queries": baseline_q,
+    }
     results = []
-    for name, key in (("timeline_first_page", "first"), ("timeline_next_pages", "next"),
-                      ("timeline_type_filtered_page", "filtered")):
+    for name, key in (
+        ("timeline_first_page", "first"),
+        ("timeline_next_pages", "next"),
+        ("timeline_type_filtered_page", "filtered"),
+    ):
         median_ms, queries = measures.get(key, (None, None))
-        results.append({"name": name, "size": total, "median_ms": median_ms, "queries": queries,
-                        "baseline": baseline})
+        results.append(
+            {
+                "name": name,
+                "size": total,
+                "median_ms": median_ms,
+                "queries": queries,
+                "baseline": baseline,
+            }
+        )
     env.cr.rollback()
     return results

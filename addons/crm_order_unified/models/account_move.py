@@ -6,58 +6,51 @@ class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "cou.customer.context.mixin"]
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # === FIELDS === #
 
     cou_delivery_count = fields.Integer(
         string="Deliveries",
         compute="_compute_cou_delivery_count",
     )
 
-    # ------------------------------------------------------------
-    # COMPUTE METHODS
-    # ------------------------------------------------------------
+    # === COMPUTE METHODS === #
 
     @api.depends("invoice_line_ids.sale_line_ids.order_id.picking_ids")
     def _compute_cou_delivery_count(self):
         for move in self:
             move.cou_delivery_count = len(move._cou_get_deliveries())
 
-    # ------------------------------------------------------------
-    # CRUD METHODS
-    # ------------------------------------------------------------
+    # === CRUD METHODS === #
 
     def write(self, vals):
         if not {"state", "partner_id", "company_id", "move_type"} & set(vals):
             return super().write(vals)
         partners = self._cou_customer_moves().partner_id
         res = super().write(vals)
-        (partners | self._cou_customer_moves().partner_id)._cou_refresh_customer_360(
+        (partners | self._cou_customer_moves().partner_id)._cou_mark_customer_360_dirty(
             ["revenue", "overdue"]
         )
         return res
 
-    # ------------------------------------------------------------
-    # ACTION METHODS
-    # ------------------------------------------------------------
+    # === ACTION METHODS === #
 
     def action_cou_view_deliveries(self):
         self.ensure_one()
         deliveries = self._cou_get_deliveries()
         if not deliveries:
             raise UserError(
-                self.env._("Invoice %(name)s has no delivery: it comes from no sale order "
-                           "with transfers.", name=self.display_name)
+                self.env._(
+                    "Invoice %(name)s has no delivery: it comes from no sale order "
+                    "with transfers.",
+                    name=self.display_name,
+                )
             )
         # one invoice may bill several orders (of several contacts): the action
         # only takes its defaults (customer, origin) from one of them
         orders = self.invoice_line_ids.sale_line_ids.order_id
         return orders[:1]._get_action_view_picking(deliveries)
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # === BUSINESS METHODS === #
 
     def _cou_get_deliveries(self):
         self.ensure_one()
@@ -68,24 +61,3 @@ class AccountMove(models.Model):
         return self.filtered(
             lambda m: m.partner_id and not m.is_purchase_document(include_receipts=True)
         )
-
-
-# ------------------------------------------------------------
-# [complaint] complaints about the invoice (owned by the complaint feature;
-# shared logic in cou.complaint.document.mixin, data logic in cou.complaint)
-# ------------------------------------------------------------
-
-
-class AccountMoveComplaint(models.Model):
-    _name = "account.move"
-    _inherit = ["account.move", "cou.complaint.document.mixin"]
-
-    cou_complaint_ids = fields.One2many(
-        comodel_name="cou.complaint",
-        inverse_name="invoice_id",
-        string="Complaints",
-        groups="crm_order_unified.group_cou_complaint_user",
-    )
-
-    def _get_cou_complaint_link_field(self):
-        return "invoice_id"

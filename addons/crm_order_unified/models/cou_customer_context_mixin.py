@@ -17,9 +17,7 @@ class CouCustomerContextMixin(models.AbstractModel):
     _name = "cou.customer.context.mixin"
     _description = "Customer Context"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # === FIELDS === #
 
     # Declared so that the related fields below resolve on the abstract model;
     # the inheriting document's own definition of partner_id takes precedence.
@@ -74,16 +72,6 @@ class CouCustomerContextMixin(models.AbstractModel):
         related="partner_id.commercial_partner_id.customer_overdue_amount",
         groups=CUSTOMER_360_GROUP,
     )
-    cou_customer_open_complaint_count = fields.Integer(
-        string="Customer's Open Complaints",
-        related="partner_id.commercial_partner_id.customer_open_complaint_count",
-        groups=CUSTOMER_360_GROUP,
-    )
-    cou_customer_segment_ids = fields.Many2many(
-        string="Customer Segments",
-        related="partner_id.commercial_partner_id.cou_segment_ids",
-        groups=CUSTOMER_360_GROUP,
-    )
     cou_customer_recent_order_ids = fields.Many2many(
         related="partner_id.commercial_partner_id.customer_recent_order_ids",
         compute_sudo=False,
@@ -100,9 +88,7 @@ class CouCustomerContextMixin(models.AbstractModel):
         groups=CUSTOMER_360_GROUP,
     )
 
-    # ------------------------------------------------------------
-    # ACTION METHODS
-    # ------------------------------------------------------------
+    # === ACTION METHODS === #
 
     def action_cou_view_customer(self):
         """Open the customer (commercial entity) of the document."""

@@ -39,7 +39,12 @@ _MESSAGE_TYPES = ("email", "email_outgoing", "comment")
 # a page reads a thread's newest events from it alone (index-only scan).
 _MESSAGE_INDEX_KEYS = ("model", "res_id", "date", "id")
 _MESSAGE_INDEX_COLUMNS = (
-    *_MESSAGE_INDEX_KEYS, "message_type", "subtype_id", "is_internal", "mail_activity_type_id", "create_uid",
+    *_MESSAGE_INDEX_KEYS,
+    "message_type",
+    "subtype_id",
+    "is_internal",
+    "mail_activity_type_id",
+    "create_uid",
 )
 _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
@@ -55,27 +60,72 @@ class CouTimelineEvent(models.Model):
     # add the fields your sources read).
     _depends = {
         "sale.order": [
-            "name", "state", "date_order", "create_date", "write_date", "amount_total",
-            "currency_id", "user_id", "company_id", "partner_id", "client_order_ref",
+            "name",
+            "state",
+            "date_order",
+            "create_date",
+            "write_date",
+            "amount_total",
+            "currency_id",
+            "user_id",
+            "company_id",
+            "partner_id",
+            "client_order_ref",
         ],
         "stock.picking": [
-            "name", "state", "scheduled_date", "date_done", "partner_id", "company_id",
-            "user_id", "picking_type_id", "return_id", "origin",
+            "name",
+            "state",
+            "scheduled_date",
+            "date_done",
+            "partner_id",
+            "company_id",
+            "user_id",
+            "picking_type_id",
+            "return_id",
+            "origin",
         ],
         "account.move": [
-            "name", "state", "move_type", "invoice_date", "invoice_date_due", "payment_state",
-            "amount_total", "amount_residual", "currency_id", "invoice_user_id", "company_id",
-            "partner_id", "ref", "write_date",
+            "name",
+            "state",
+            "move_type",
+            "invoice_date",
+            "invoice_date_due",
+            "payment_state",
+            "amount_total",
+            "amount_residual",
+            "currency_id",
+            "invoice_user_id",
+            "company_id",
+            "partner_id",
+            "ref",
+            "write_date",
         ],
         "account.move.line": ["move_id"],
         "account.partial.reconcile": ["debit_move_id", "max_date"],
         "account.payment": [
-            "name", "state", "date", "amount", "currency_id", "company_id", "partner_id",
-            "payment_type", "partner_type", "memo", "create_uid",
+            "name",
+            "state",
+            "date",
+            "amount",
+            "currency_id",
+            "company_id",
+            "partner_id",
+            "payment_type",
+            "partner_type",
+            "memo",
+            "create_uid",
         ],
         "mail.message": [
-            "model", "res_id", "date", "subject", "body", "message_type", "subtype_id",
-            "is_internal", "mail_activity_type_id", "create_uid",
+            "model",
+            "res_id",
+            "date",
+            "subject",
+            "body",
+            "message_type",
+            "subtype_id",
+            "is_internal",
+            "mail_activity_type_id",
+            "create_uid",
         ],
         "mail.message.subtype": ["internal"],
         "mail.activity.type": ["name"],
@@ -84,9 +134,9 @@ class CouTimelineEvent(models.Model):
         "stock.picking.type": ["code"],
     }
 
-    # === FIELDS ===#
+    # === FIELDS === #
 
-    date = fields.Datetime(string="Date", readonly=True)
+    date = fields.Datetime(readonly=True)
     event_type = fields.Selection(
         selection=[
             ("sale_quotation", "Quotation created"),
@@ -107,7 +157,6 @@ class CouTimelineEvent(models.Model):
             ("note", "Note"),
             ("activity", "Activity done"),
         ],
-        string="Event Type",
         readonly=True,
     )
     category = fields.Selection(
@@ -119,12 +168,11 @@ class CouTimelineEvent(models.Model):
             ("message", "Messages"),
             ("activity", "Activities"),
         ],
-        string="Category",
         readonly=True,
     )
     name = fields.Char(string="Reference", readonly=True)
-    summary = fields.Text(string="Summary", readonly=True)
-    amount = fields.Monetary(string="Amount", readonly=True, currency_field="currency_id")
+    summary = fields.Text(readonly=True)
+    amount = fields.Monetary(readonly=True, currency_field="currency_id")
     currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
     user_id = fields.Many2one("res.users", string="User", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
@@ -136,22 +184,26 @@ class CouTimelineEvent(models.Model):
     )
     contact_id = fields.Many2one("res.partner", string="Contact", readonly=True)
     res_model = fields.Char(string="Source Model", readonly=True)
-    res_id = fields.Many2oneReference(string="Source ID", model_field="res_model", readonly=True)
+    res_id = fields.Many2oneReference(
+        string="Source ID", model_field="res_model", readonly=True
+    )
     is_internal = fields.Boolean(
         string="Internal",
         readonly=True,
         help="Internal notes and messages: never shown to portal users.",
     )
 
-    # === COMPUTE METHODS ===#
+    # === COMPUTE METHODS === #
 
     @api.depends("event_type", "name")
     def _compute_display_name(self):
         labels = dict(self._fields["event_type"]._description_selection(self.env))
         for event in self:
-            event.display_name = " ".join(filter(None, [labels.get(event.event_type), event.name]))
+            event.display_name = " ".join(
+                filter(None, [labels.get(event.event_type), event.name])
+            )
 
-    # === CRUD METHODS ===#
+    # === CRUD METHODS === #
 
     def init(self):
         # The timeline reads its sources per customer: documents by partner
@@ -167,23 +219,37 @@ class CouTimelineEvent(models.Model):
         # The newest events of a thread, for a timeline page: partial (only
         # messages that are events) and covering (INCLUDE, which create_index
         # lacks), so that a page reads each thread from the index alone.
-        self.env.cr.execute("DROP INDEX IF EXISTS cou_mail_message_model_res_id_date_id_idx")
+        self.env.cr.execute(
+            "DROP INDEX IF EXISTS cou_mail_message_model_res_id_date_id_idx"
+        )
         if not index_exists(self.env.cr, "cou_mail_message_timeline_idx"):
-            self.env.cr.execute(SQL(
-                "CREATE INDEX cou_mail_message_timeline_idx ON mail_message"
-                " (model, res_id, date DESC, id DESC) INCLUDE (%s)"
-                " WHERE date IS NOT NULL AND (message_type IN %s OR mail_activity_type_id IS NOT NULL)",
-                SQL(", ").join(SQL.identifier(name) for name in _MESSAGE_INDEX_COLUMNS[len(_MESSAGE_INDEX_KEYS):]),
-                _MESSAGE_TYPES,
-            ))
+            self.env.cr.execute(
+                SQL(
+                    "CREATE INDEX cou_mail_message_timeline_idx ON mail_message"
+                    " (model, res_id, date DESC, id DESC) INCLUDE (%s)"
+                    " WHERE date IS NOT NULL AND (message_type IN %s OR "
+                    "mail_activity_type_id IS NOT NULL)",
+                    SQL(", ").join(
+                        SQL.identifier(name)
+                        for name in _MESSAGE_INDEX_COLUMNS[len(_MESSAGE_INDEX_KEYS) :]
+                    ),
+                    _MESSAGE_TYPES,
+                )
+            )
 
     @property
     def _table_query(self):
         sources = self._get_timeline_sources()
         codes = [source["code"] for source in sources]
-        if len(codes) != len(set(codes)) or not all(0 < code < TIMELINE_CODE_SPAN for code in codes):
-            raise UserError(self.env._("Timeline sources need distinct codes between 1 and 63."))
-        return SQL(" UNION ALL ").join(self._timeline_source_sql(source) for source in sources)
+        if len(codes) != len(set(codes)) or not all(
+            0 < code < TIMELINE_CODE_SPAN for code in codes
+        ):
+            raise UserError(
+                self.env._("Timeline sources need distinct codes between 1 and 63.")
+            )
+        return SQL(" UNION ALL ").join(
+            self._timeline_source_sql(source) for source in sources
+        )
 
     def _search(self, domain, offset=0, limit=None, order=None):
         query = super()._search(domain, offset=offset, limit=limit, order=order)
@@ -194,24 +260,33 @@ class CouTimelineEvent(models.Model):
             # sources whose code does not match are skipped).
             rows = tuple({event_id // TIMELINE_CODE_SPAN for event_id in ids})
             codes = tuple({event_id % TIMELINE_CODE_SPAN for event_id in ids})
-            query.add_where(SQL(
-                "%s IN %s AND %s IN %s",
-                SQL.identifier(self._table, "row"), rows,
-                SQL.identifier(self._table, "source_code"), codes,
-            ))
+            query.add_where(
+                SQL(
+                    "%s IN %s AND %s IN %s",
+                    SQL.identifier(self._table, "row"),
+                    rows,
+                    SQL.identifier(self._table, "source_code"),
+                    codes,
+                )
+            )
         return query
 
     @api.model
     def _timeline_ids_from_domain(self, domain):
         """Return the ids selected by a domain that is only ``[("id", "in", ids)]``
         (what ``fetch()`` and ``browse().read()`` search), else None."""
-        if not domain or len(domain) != 1 or not isinstance(domain[0], (list, tuple)) or len(domain[0]) != 3:
+        if (
+            not domain
+            or len(domain) != 1
+            or not isinstance(domain[0], list | tuple)
+            or len(domain[0]) != 3
+        ):
             return None
         field_name, operator, value = domain[0]
         if field_name != "id" or operator not in ("in", "="):
             return None
         values = [value] if operator == "=" else value
-        if not isinstance(values, (list, tuple, set)):
+        if not isinstance(values, list | tuple | set):
             return None
         ids = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
         return ids if ids and len(ids) == len(values) else None
@@ -318,7 +393,9 @@ class CouTimelineEvent(models.Model):
         ]
 
     def _get_timeline_sale_sources(self):
-        contact = SQL("res_partner AS cou_contact ON cou_contact.id = sale_order.partner_id")
+        contact = SQL(
+            "res_partner AS cou_contact ON cou_contact.id = sale_order.partner_id"
+        )
         common = {
             "name": SQL("sale_order.name"),
             "summary": SQL("sale_order.client_order_ref"),
@@ -349,22 +426,32 @@ class CouTimelineEvent(models.Model):
                 "model": "sale.order",
                 "from": SQL("sale_order JOIN %s", contact),
                 "where": SQL("sale_order.state = 'sale'"),
-                "columns": {**common, "date": SQL("sale_order.date_order"), "event_type": "sale_confirmed"},
+                "columns": {
+                    **common,
+                    "date": SQL("sale_order.date_order"),
+                    "event_type": "sale_confirmed",
+                },
             },
             {
                 "code": 3,
                 "model": "sale.order",
                 "from": SQL("sale_order JOIN %s", contact),
                 "where": SQL("sale_order.state = 'cancel'"),
-                "columns": {**common, "date": SQL("sale_order.write_date"), "event_type": "sale_cancelled"},
+                "columns": {
+                    **common,
+                    "date": SQL("sale_order.write_date"),
+                    "event_type": "sale_cancelled",
+                },
             },
         ]
 
     def _get_timeline_picking_sources(self):
         from_ = SQL(
             "stock_picking"
-            " JOIN stock_picking_type AS cou_picking_type ON cou_picking_type.id = stock_picking.picking_type_id"
-            " JOIN res_partner AS cou_contact ON cou_contact.id = stock_picking.partner_id"
+            " JOIN stock_picking_type AS cou_picking_type ON cou_picking_type.id = "
+            "stock_picking.picking_type_id"
+            " JOIN res_partner AS cou_contact ON cou_contact.id = "
+            "stock_picking.partner_id"
         )
         common = {
             "name": SQL("stock_picking.name"),
@@ -384,18 +471,21 @@ class CouTimelineEvent(models.Model):
                 "model": "stock.picking",
                 "from": from_,
                 "where": SQL(
-                    "cou_picking_type.code = 'outgoing' AND stock_picking.return_id IS NULL"
+                    "cou_picking_type.code = 'outgoing' AND stock_picking.return_id IS "
+                    "NULL"
                     " AND stock_picking.state != 'cancel'"
                 ),
                 "columns": {
                     **common,
                     "date": SQL(
                         "CASE WHEN stock_picking.state = 'done'"
-                        " THEN stock_picking.date_done ELSE stock_picking.scheduled_date END"
+                        " THEN stock_picking.date_done ELSE "
+                        "stock_picking.scheduled_date END"
                     ),
                     "event_type": SQL(
                         "CASE WHEN stock_picking.state = 'done' THEN 'delivery_done'"
-                        " WHEN stock_picking.scheduled_date < (now() AT TIME ZONE 'UTC') THEN 'delivery_late'"
+                        " WHEN stock_picking.scheduled_date < (now() AT TIME ZONE "
+                        "'UTC') THEN 'delivery_late'"
                         " ELSE 'delivery_scheduled' END"
                     ),
                 },
@@ -404,18 +494,29 @@ class CouTimelineEvent(models.Model):
                 "code": 5,
                 "model": "stock.picking",
                 "from": from_,
-                "where": SQL("stock_picking.return_id IS NOT NULL AND stock_picking.state != 'cancel'"),
+                "where": SQL(
+                    "stock_picking.return_id IS NOT NULL AND stock_picking.state != "
+                    "'cancel'"
+                ),
                 "columns": {
                     **common,
-                    "date": SQL("COALESCE(stock_picking.date_done, stock_picking.scheduled_date)"),
+                    "date": SQL(
+                        "COALESCE(stock_picking.date_done, "
+                        "stock_picking.scheduled_date)"
+                    ),
                     "event_type": "delivery_return",
                 },
             },
         ]
 
     def _get_timeline_invoice_sources(self):
-        from_ = SQL("account_move JOIN res_partner AS cou_contact ON cou_contact.id = account_move.partner_id")
-        noon = SQL("TIME '12:00'")  # date-only sources: noon UTC keeps the day in most timezones
+        from_ = SQL(
+            "account_move JOIN res_partner AS cou_contact ON cou_contact.id = "
+            "account_move.partner_id"
+        )
+        noon = SQL(
+            "TIME '12:00'"
+        )  # date-only sources: noon UTC keeps the day in most timezones
         common = {
             "name": SQL("account_move.name"),
             "summary": SQL("account_move.ref"),
@@ -440,11 +541,15 @@ class CouTimelineEvent(models.Model):
                 "model": "account.move",
                 "from": from_,
                 "where": SQL(
-                    "account_move.move_type IN ('out_invoice', 'out_refund') AND account_move.state = 'posted'"
+                    "account_move.move_type IN ('out_invoice', 'out_refund') AND "
+                    "account_move.state = 'posted'"
                 ),
                 "columns": {
                     **common,
-                    "date": SQL("COALESCE(account_move.invoice_date, account_move.date) + %s", noon),
+                    "date": SQL(
+                        "COALESCE(account_move.invoice_date, account_move.date) + %s",
+                        noon,
+                    ),
                     "event_type": SQL(
                         "CASE WHEN account_move.move_type = 'out_refund'"
                         " THEN 'invoice_refund' ELSE 'invoice_posted' END"
@@ -456,30 +561,39 @@ class CouTimelineEvent(models.Model):
                 "model": "account.move",
                 "from": from_,
                 "where": SQL(
-                    "account_move.move_type = 'out_invoice' AND account_move.state = 'posted'"
-                    " AND account_move.payment_state IN ('partial', 'in_payment', 'paid')"
+                    "account_move.move_type = 'out_invoice' AND account_move.state = "
+                    "'posted'"
+                    " AND account_move.payment_state IN ('partial', 'in_payment', "
+                    "'paid')"
                 ),
                 "columns": {
                     **common,
                     # the last reconciliation of the invoice's receivable
                     "date": SQL(
-                        "COALESCE((SELECT MAX(cou_apr.max_date) FROM account_move_line AS cou_aml"
-                        " JOIN account_partial_reconcile AS cou_apr ON cou_apr.debit_move_id = cou_aml.id"
-                        " WHERE cou_aml.move_id = account_move.id) + %s, account_move.write_date)",
+                        "COALESCE((SELECT MAX(cou_apr.max_date) FROM account_move_line "
+                        "AS cou_aml"
+                        " JOIN account_partial_reconcile AS cou_apr ON "
+                        "cou_apr.debit_move_id = cou_aml.id"
+                        " WHERE cou_aml.move_id = account_move.id) + %s, "
+                        "account_move.write_date)",
                         noon,
                     ),
                     "event_type": SQL(
                         "CASE WHEN account_move.payment_state = 'partial'"
                         " THEN 'invoice_partial' ELSE 'invoice_paid' END"
                     ),
-                    "amount": SQL("account_move.amount_total - account_move.amount_residual"),
+                    "amount": SQL(
+                        "account_move.amount_total - account_move.amount_residual"
+                    ),
                 },
             },
             {
                 "code": 8,
                 "model": "account.move",
                 "from": from_,
-                "where": SQL("%s AND account_move.invoice_date_due < CURRENT_DATE", unpaid),
+                "where": SQL(
+                    "%s AND account_move.invoice_date_due < CURRENT_DATE", unpaid
+                ),
                 "columns": {
                     **common,
                     "date": SQL("account_move.invoice_date_due + %s", noon),
@@ -491,10 +605,12 @@ class CouTimelineEvent(models.Model):
                 "code": 9,
                 "model": "account.payment",
                 "from": SQL(
-                    "account_payment JOIN res_partner AS cou_contact ON cou_contact.id = account_payment.partner_id"
+                    "account_payment JOIN res_partner AS cou_contact ON cou_contact.id "
+                    "= account_payment.partner_id"
                 ),
                 "where": SQL(
-                    "account_payment.payment_type = 'inbound' AND account_payment.partner_type = 'customer'"
+                    "account_payment.payment_type = 'inbound' AND "
+                    "account_payment.partner_type = 'customer'"
                     " AND account_payment.state IN ('in_process', 'paid')"
                 ),
                 "columns": {
@@ -528,9 +644,27 @@ class CouTimelineEvent(models.Model):
         ``sale_sent`` event (category ``sale``) instead of an ``email``."""
         documents = [
             # code, model, join of the document and its contact, extra condition
-            (10, "res.partner", SQL("res_partner ON res_partner.id = cou_msg.res_id"), SQL("TRUE"), "res_partner"),
-            (11, "sale.order", SQL("sale_order ON sale_order.id = cou_msg.res_id"), SQL("TRUE"), "sale_order"),
-            (12, "stock.picking", SQL("stock_picking ON stock_picking.id = cou_msg.res_id"), SQL("TRUE"), "stock_picking"),
+            (
+                10,
+                "res.partner",
+                SQL("res_partner ON res_partner.id = cou_msg.res_id"),
+                SQL("TRUE"),
+                "res_partner",
+            ),
+            (
+                11,
+                "sale.order",
+                SQL("sale_order ON sale_order.id = cou_msg.res_id"),
+                SQL("TRUE"),
+                "sale_order",
+            ),
+            (
+                12,
+                "stock.picking",
+                SQL("stock_picking ON stock_picking.id = cou_msg.res_id"),
+                SQL("TRUE"),
+                "stock_picking",
+            ),
             (
                 13,
                 "account.move",
@@ -544,8 +678,10 @@ class CouTimelineEvent(models.Model):
         # (model, res_id, date, id) instead of every message of the customer.
         page = self.env.context.get("cou_timeline_page")
         activity_type_name = SQL(
-            "(SELECT COALESCE(cou_activity_type.name->>%s, cou_activity_type.name->>'en_US')"
-            " FROM mail_activity_type AS cou_activity_type WHERE cou_activity_type.id = cou_msg.mail_activity_type_id)",
+            "(SELECT COALESCE(cou_activity_type.name->>%s, "
+            "cou_activity_type.name->>'en_US')"
+            " FROM mail_activity_type AS cou_activity_type WHERE cou_activity_type.id "
+            "= cou_msg.mail_activity_type_id)",
             self.env.lang or "en_US",
         )
         sources = []
@@ -560,17 +696,25 @@ class CouTimelineEvent(models.Model):
                 )
                 contact = SQL("cou_contact")
             subtype_join = SQL(
-                "LEFT JOIN mail_message_subtype AS cou_subtype ON cou_subtype.id = cou_msg.subtype_id"
+                "LEFT JOIN mail_message_subtype AS cou_subtype ON cou_subtype.id = "
+                "cou_msg.subtype_id"
             )
-            sent = self._timeline_quotation_sent_sql("cou_msg") if model == "sale.order" else None
+            sent = (
+                self._timeline_quotation_sent_sql("cou_msg")
+                if model == "sale.order"
+                else None
+            )
             # a completed activity is titled by its type (Call, Meeting...)
             # and its document; a message by its subject, else its document
             text_columns = SQL("cou_msg")
             if page:
                 from_ = SQL(
                     "%s %s CROSS JOIN LATERAL (%s) AS cou_msg",
-                    SQL.identifier(table), contact_join,
-                    self._timeline_thread_page_sql(code, model, SQL.identifier(table, "id"), page),
+                    SQL.identifier(table),
+                    contact_join,
+                    self._timeline_thread_page_sql(
+                        code, model, SQL.identifier(table, "id"), page
+                    ),
                 )
                 # ``cou_msg`` holds the index columns only (an index-only
                 # scan): the text columns are read for the rows of the page
@@ -579,29 +723,44 @@ class CouTimelineEvent(models.Model):
                 text_columns = SQL("cou_body")
                 # likewise the subtype, read for the page's rows only
                 subtype_internal = SQL(
-                    "COALESCE((SELECT cou_subtype.internal FROM mail_message_subtype AS cou_subtype"
+                    "COALESCE((SELECT cou_subtype.internal FROM mail_message_subtype "
+                    "AS cou_subtype"
                     " WHERE cou_subtype.id = cou_msg.subtype_id), FALSE)"
                 )
             else:
-                from_ = SQL("mail_message AS cou_msg JOIN %s %s %s", join, contact_join, subtype_join)
+                from_ = SQL(
+                    "mail_message AS cou_msg JOIN %s %s %s",
+                    join,
+                    contact_join,
+                    subtype_join,
+                )
                 subtype_internal = SQL("COALESCE(cou_subtype.internal, FALSE)")
             name = SQL(
                 "CASE WHEN cou_msg.mail_activity_type_id IS NOT NULL"
-                " THEN concat_ws(': ', %(type)s, COALESCE(%(record_name)s, %(document)s))"
-                " ELSE COALESCE(NULLIF(%(subject)s, ''), %(record_name)s, %(document)s) END",
-                type=activity_type_name, document=SQL.identifier(table, "name"),
-                record_name=SQL("%s.record_name", text_columns), subject=SQL("%s.subject", text_columns),
+                " THEN concat_ws(': ', %(type)s, COALESCE(%(record_name)s, "
+                "%(document)s))"
+                " ELSE COALESCE(NULLIF(%(subject)s, ''), %(record_name)s, "
+                "%(document)s) END",
+                type=activity_type_name,
+                document=SQL.identifier(table, "name"),
+                record_name=SQL("%s.record_name", text_columns),
+                subject=SQL("%s.subject", text_columns),
             )
             # raw start of the body: tags are stripped in Python for the
             # page only (a regex on every row of a 20k-event customer costs)
             summary = SQL("left(%s.body, 400)", text_columns)
             if page:
                 name, summary = (
-                    SQL("(SELECT %s FROM mail_message AS cou_body WHERE cou_body.id = cou_msg.id)", column)
+                    SQL(
+                        "(SELECT %s FROM mail_message AS cou_body WHERE cou_body.id = "
+                        "cou_msg.id)",
+                        column,
+                    )
                     for column in (name, summary)
                 )
             event_type = SQL(
-                "CASE WHEN cou_msg.message_type != 'comment' OR (cou_msg.subtype_id IS NOT NULL"
+                "CASE WHEN cou_msg.message_type != 'comment' OR (cou_msg.subtype_id IS "
+                "NOT NULL"
                 " AND NOT %s AND NOT COALESCE(cou_msg.is_internal, FALSE))"
                 " THEN 'email' ELSE 'note' END",
                 subtype_internal,
@@ -610,47 +769,63 @@ class CouTimelineEvent(models.Model):
             amount = currency = None
             user = SQL("cou_msg.create_uid")
             if sent is not None:
-                event_type = SQL("CASE WHEN %s THEN 'sale_sent' ELSE %s END", sent, event_type)
+                event_type = SQL(
+                    "CASE WHEN %s THEN 'sale_sent' ELSE %s END", sent, event_type
+                )
                 category = SQL("CASE WHEN %s THEN 'sale' ELSE %s END", sent, category)
                 name = SQL("CASE WHEN %s THEN sale_order.name ELSE %s END", sent, name)
                 amount = SQL("CASE WHEN %s THEN sale_order.amount_total END", sent)
                 currency = SQL("CASE WHEN %s THEN sale_order.currency_id END", sent)
-                user = SQL("CASE WHEN %s THEN sale_order.user_id ELSE cou_msg.create_uid END", sent)
-            sources.append({
-                "code": code,
-                "model": model,
-                "categories": ["message", "activity"] + (["sale"] if sent is not None else []),
-                "from": from_,
-                "where": SQL(
-                    "cou_msg.model = %s AND %s"
-                    " AND (cou_msg.message_type IN %s OR cou_msg.mail_activity_type_id IS NOT NULL)",
-                    model, condition, _MESSAGE_TYPES,
-                ),
-                "columns": {
-                    "row": SQL("cou_msg.id"),
-                    "date": SQL("cou_msg.date"),
-                    "event_type": SQL(
-                        "CASE WHEN cou_msg.mail_activity_type_id IS NOT NULL THEN 'activity' ELSE %s END", event_type,
+                user = SQL(
+                    "CASE WHEN %s THEN sale_order.user_id ELSE cou_msg.create_uid END",
+                    sent,
+                )
+            sources.append(
+                {
+                    "code": code,
+                    "model": model,
+                    "categories": ["message", "activity"]
+                    + (["sale"] if sent is not None else []),
+                    "from": from_,
+                    "where": SQL(
+                        "cou_msg.model = %s AND %s"
+                        " AND (cou_msg.message_type IN %s OR "
+                        "cou_msg.mail_activity_type_id IS NOT NULL)",
+                        model,
+                        condition,
+                        _MESSAGE_TYPES,
                     ),
-                    "category": SQL(
-                        "CASE WHEN cou_msg.mail_activity_type_id IS NOT NULL THEN 'activity' ELSE %s END", category,
-                    ),
-                    "name": name,
-                    "summary": summary,
-                    "amount": amount,
-                    "currency_id": currency,
-                    "user_id": user,
-                    "company_id": SQL.identifier(table, "company_id"),
-                    "partner_id": SQL("%s.commercial_partner_id", contact),
-                    "contact_id": SQL("%s.id", contact),
-                    "res_model": model,
-                    "res_id": SQL("cou_msg.res_id"),
-                    "is_internal": SQL(
-                        "(COALESCE(cou_msg.is_internal, FALSE) OR cou_msg.subtype_id IS NULL OR %s)",
-                        subtype_internal,
-                    ),
-                },
-            })
+                    "columns": {
+                        "row": SQL("cou_msg.id"),
+                        "date": SQL("cou_msg.date"),
+                        "event_type": SQL(
+                            "CASE WHEN cou_msg.mail_activity_type_id IS NOT NULL THEN "
+                            "'activity' ELSE %s END",
+                            event_type,
+                        ),
+                        "category": SQL(
+                            "CASE WHEN cou_msg.mail_activity_type_id IS NOT NULL THEN "
+                            "'activity' ELSE %s END",
+                            category,
+                        ),
+                        "name": name,
+                        "summary": summary,
+                        "amount": amount,
+                        "currency_id": currency,
+                        "user_id": user,
+                        "company_id": SQL.identifier(table, "company_id"),
+                        "partner_id": SQL("%s.commercial_partner_id", contact),
+                        "contact_id": SQL("%s.id", contact),
+                        "res_model": model,
+                        "res_id": SQL("cou_msg.res_id"),
+                        "is_internal": SQL(
+                            "(COALESCE(cou_msg.is_internal, FALSE) OR "
+                            "cou_msg.subtype_id IS NULL OR %s)",
+                            subtype_internal,
+                        ),
+                    },
+                }
+            )
         return sources
 
     def _timeline_quotation_sent_sql(self, alias):
@@ -663,65 +838,114 @@ class CouTimelineEvent(models.Model):
         timeline index on mail_message."""
         column = lambda name: SQL.identifier(alias, name)  # noqa: E731
         return SQL(
-            "(%(activity)s IS NULL AND %(type)s = 'comment' AND %(subtype)s = %(comment)s"
+            "(%(activity)s IS NULL AND %(type)s = 'comment' AND %(subtype)s = "
+            "%(comment)s"
             " AND NOT COALESCE(%(internal)s, FALSE)"
-            " AND %(author)s IN (SELECT cou_employee.id FROM res_users AS cou_employee WHERE NOT cou_employee.share)"
+            " AND %(author)s IN (SELECT cou_employee.id FROM res_users AS cou_employee "
+            "WHERE NOT cou_employee.share)"
             " AND (sale_order.state IN ('sent', 'cancel')"
             " OR (sale_order.state = 'sale' AND %(date)s < sale_order.date_order)))",
-            activity=column("mail_activity_type_id"), type=column("message_type"), subtype=column("subtype_id"),
-            comment=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment", raise_if_not_found=False),
-            internal=column("is_internal"), author=column("create_uid"), date=column("date"),
+            activity=column("mail_activity_type_id"),
+            type=column("message_type"),
+            subtype=column("subtype_id"),
+            comment=self.env["ir.model.data"]._xmlid_to_res_id(
+                "mail.mt_comment", raise_if_not_found=False
+            ),
+            internal=column("is_internal"),
+            author=column("create_uid"),
+            date=column("date"),
         )
 
     def _timeline_thread_page_sql(self, code, model, res_id, page):
         """SELECT of the newest messages of one thread (``model``, ``res_id``)
         that can be on a timeline page: at most ``page["limit"]``, before the
         page's cursor and end date, of its categories."""
-        conditions = [SQL(
-            "cou_thread_msg.model = %s AND cou_thread_msg.res_id = %s AND cou_thread_msg.date IS NOT NULL"
-            " AND (cou_thread_msg.message_type IN %s OR cou_thread_msg.mail_activity_type_id IS NOT NULL)",
-            model, res_id, _MESSAGE_TYPES,
-        )]
+        conditions = [
+            SQL(
+                "cou_thread_msg.model = %s AND cou_thread_msg.res_id = %s AND "
+                "cou_thread_msg.date IS NOT NULL"
+                " AND (cou_thread_msg.message_type IN %s OR "
+                "cou_thread_msg.mail_activity_type_id IS NOT NULL)",
+                model,
+                res_id,
+                _MESSAGE_TYPES,
+            )
+        ]
         if page.get("date_to"):
             conditions.append(SQL("cou_thread_msg.date < %s", page["date_to"]))
         if page.get("before"):
             before_date, before_id = page["before"]
-            conditions.append(SQL(
-                "cou_thread_msg.date <= %s AND (cou_thread_msg.date < %s"
-                " OR CAST(cou_thread_msg.id AS bigint) * %s + %s < %s)",
-                before_date, before_date, TIMELINE_CODE_SPAN, code, before_id,
-            ))
+            conditions.append(
+                SQL(
+                    "cou_thread_msg.date <= %s AND (cou_thread_msg.date < %s"
+                    " OR CAST(cou_thread_msg.id AS bigint) * %s + %s < %s)",
+                    before_date,
+                    before_date,
+                    TIMELINE_CODE_SPAN,
+                    code,
+                    before_id,
+                )
+            )
         # keep exactly the messages of the asked categories before the cut
         # (a message of another category would push one of them off the page)
         categories = set(page.get("categories") or ())
         if categories:
-            sent = self._timeline_quotation_sent_sql("cou_thread_msg") if model == "sale.order" else None
+            sent = (
+                self._timeline_quotation_sent_sql("cou_thread_msg")
+                if model == "sale.order"
+                else None
+            )
             kinds = []
             if "activity" in categories:
                 kinds.append(SQL("cou_thread_msg.mail_activity_type_id IS NOT NULL"))
             if "message" in categories:
-                kinds.append(SQL(
-                    "cou_thread_msg.mail_activity_type_id IS NULL%s",
-                    SQL(" AND NOT %s", sent) if sent is not None and "sale" not in categories else SQL(""),
-                ))
-            if sent is not None and "sale" in categories and "message" not in categories:
+                kinds.append(
+                    SQL(
+                        "cou_thread_msg.mail_activity_type_id IS NULL%s",
+                        SQL(" AND NOT %s", sent)
+                        if sent is not None and "sale" not in categories
+                        else SQL(""),
+                    )
+                )
+            if (
+                sent is not None
+                and "sale" in categories
+                and "message" not in categories
+            ):
                 kinds.append(sent)
-            conditions.append(SQL("(%s)", SQL(" OR ").join(kinds)) if kinds else SQL("FALSE"))
+            conditions.append(
+                SQL("(%s)", SQL(" OR ").join(kinds)) if kinds else SQL("FALSE")
+            )
         return SQL(
             "SELECT %s FROM mail_message AS cou_thread_msg WHERE %s"
             " ORDER BY cou_thread_msg.date DESC, cou_thread_msg.id DESC LIMIT %s",
-            SQL(", ").join(SQL.identifier("cou_thread_msg", name) for name in _MESSAGE_INDEX_COLUMNS),
-            SQL(" AND ").join(conditions), page["limit"],
+            SQL(", ").join(
+                SQL.identifier("cou_thread_msg", name)
+                for name in _MESSAGE_INDEX_COLUMNS
+            ),
+            SQL(" AND ").join(conditions),
+            page["limit"],
         )
 
     def _timeline_check_source(self, source):
-        required = {"row", "date", "event_type", "category", "partner_id", "res_model", "res_id"}
+        required = {
+            "row",
+            "date",
+            "event_type",
+            "category",
+            "partner_id",
+            "res_model",
+            "res_id",
+        }
         missing = required - set(source["columns"])
         if missing:
-            raise UserError(self.env._(
-                "Timeline source %(code)s lacks the columns %(columns)s.",
-                code=source["code"], columns=", ".join(sorted(missing)),
-            ))
+            raise UserError(
+                self.env._(
+                    "Timeline source %(code)s lacks the columns %(columns)s.",
+                    code=source["code"],
+                    columns=", ".join(sorted(missing)),
+                )
+            )
 
     def _timeline_source_sql(self, source, condition=None, access=None):
         """Return the SELECT of one source dict (see `_get_timeline_sources`),
@@ -730,13 +954,20 @@ class CouTimelineEvent(models.Model):
         self._timeline_check_source(source)
         columns = source["columns"]
         code = source["code"]
-        select = [SQL(
-            "CAST(%s AS bigint) * %s + %s AS id, %s AS source_code",
-            columns["row"], TIMELINE_CODE_SPAN, code, code,
-        )]
+        select = [
+            SQL(
+                "CAST(%s AS bigint) * %s + %s AS id, %s AS source_code",
+                columns["row"],
+                TIMELINE_CODE_SPAN,
+                code,
+                code,
+            )
+        ]
         for name, sql_type in TIMELINE_COLUMNS.items():
             value = columns.get(name, False if name == "is_internal" else None)
-            select.append(SQL("CAST(%s AS %s) AS %s", value, SQL(sql_type), SQL.identifier(name)))
+            select.append(
+                SQL("CAST(%s AS %s) AS %s", value, SQL(sql_type), SQL.identifier(name))
+            )
         return SQL(
             "SELECT %s FROM %s WHERE (%s) AND (%s) IS NOT NULL AND (%s) AND (%s)",
             SQL(", ").join(select),
@@ -744,7 +975,9 @@ class CouTimelineEvent(models.Model):
             source.get("where") or SQL("TRUE"),
             columns["date"],
             condition or SQL("TRUE"),
-            access if access is not None else self._timeline_access_sql(source["model"]),
+            access
+            if access is not None
+            else self._timeline_access_sql(source["model"]),
         )
 
     def _timeline_merged_source_sql(self, sources, condition, access):
@@ -759,34 +992,59 @@ class CouTimelineEvent(models.Model):
 
         def column(name, default=None):
             values = [source["columns"].get(name, default) for source in sources]
-            values = [value if isinstance(value, SQL) else SQL("%s", value) for value in values]
+            values = [
+                value if isinstance(value, SQL) else SQL("%s", value)
+                for value in values
+            ]
             if all(value == values[0] for value in values):
                 return values[0]
-            return SQL("CASE %s %s END", kind, SQL(" ").join(
-                SQL("WHEN %s THEN %s", source["code"], value) for source, value in zip(sources, values)
-            ))
+            return SQL(
+                "CASE %s %s END",
+                kind,
+                SQL(" ").join(
+                    SQL("WHEN %s THEN %s", source["code"], value)
+                    for source, value in zip(sources, values, strict=False)
+                ),
+            )
 
-        select = [SQL(
-            "CAST(%s AS bigint) * %s + %s AS id, %s AS source_code", column("row"), TIMELINE_CODE_SPAN, kind, kind,
-        )]
+        select = [
+            SQL(
+                "CAST(%s AS bigint) * %s + %s AS id, %s AS source_code",
+                column("row"),
+                TIMELINE_CODE_SPAN,
+                kind,
+                kind,
+            )
+        ]
         for name, sql_type in TIMELINE_COLUMNS.items():
-            select.append(SQL(
-                "CAST(%s AS %s) AS %s",
-                column(name, False if name == "is_internal" else None), SQL(sql_type), SQL.identifier(name),
-            ))
+            select.append(
+                SQL(
+                    "CAST(%s AS %s) AS %s",
+                    column(name, False if name == "is_internal" else None),
+                    SQL(sql_type),
+                    SQL.identifier(name),
+                )
+            )
         return SQL(
-            "SELECT %s FROM %s CROSS JOIN (VALUES %s) AS cou_kind(code) WHERE (%s) AND (%s) AND (%s)",
+            "SELECT %s FROM %s CROSS JOIN (VALUES %s) AS cou_kind(code) WHERE (%s) AND "
+            "(%s) AND (%s)",
             SQL(", ").join(select),
             sources[0]["from"],
             SQL(", ").join(SQL("(%s)", source["code"]) for source in sources),
             # a CASE, not an OR: PostgreSQL would plan index paths for each arm
-            SQL("CASE %s %s ELSE FALSE END", kind, SQL(" ").join(
-                SQL(
-                    "WHEN %s THEN (%s) AND (%s) IS NOT NULL",
-                    source["code"], source.get("where") or SQL("TRUE"), source["columns"]["date"],
-                )
-                for source in sources
-            )),
+            SQL(
+                "CASE %s %s ELSE FALSE END",
+                kind,
+                SQL(" ").join(
+                    SQL(
+                        "WHEN %s THEN (%s) AND (%s) IS NOT NULL",
+                        source["code"],
+                        source.get("where") or SQL("TRUE"),
+                        source["columns"]["date"],
+                    )
+                    for source in sources
+                ),
+            ),
             condition,
             access,
         )
@@ -798,7 +1056,9 @@ class CouTimelineEvent(models.Model):
         model = self.env[model_name].with_context(active_test=False)
         if self.env.su:
             return SQL("TRUE")
-        if not self.env["ir.model.access"].check(model_name, "read", raise_exception=False):
+        if not self.env["ir.model.access"].check(
+            model_name, "read", raise_exception=False
+        ):
             return SQL("FALSE")
         query = model._where_calc([], active_test=False)
         model._apply_ir_rules(query, "read")
@@ -811,7 +1071,9 @@ class CouTimelineEvent(models.Model):
     # === BUSINESS METHODS: the timeline page ===#
 
     @api.model
-    def _timeline_page_domain(self, partner, categories=None, date_from=None, date_to=None, search=None):
+    def _timeline_page_domain(
+        self, partner, categories=None, date_from=None, date_to=None, search=None
+    ):
         domain = [("partner_id", "=", partner.id)]
         if categories:
             domain.append(("category", "in", list(categories)))
@@ -826,8 +1088,16 @@ class CouTimelineEvent(models.Model):
         return domain
 
     @api.model
-    def get_timeline_page(self, partner_id, categories=None, date_from=None, date_to=None,
-                          search=None, cursor=None, limit=50):
+    def get_timeline_page(
+        self,
+        partner_id,
+        categories=None,
+        date_from=None,
+        date_to=None,
+        search=None,
+        cursor=None,
+        limit=50,
+    ):
         """Return one page of the timeline of the commercial entity of
         ``partner_id``, newest first, for the web client.
 
@@ -838,52 +1108,79 @@ class CouTimelineEvent(models.Model):
         """
         limit = max(1, min(int(limit or 50), TIMELINE_PAGE_MAX))
         try:
-            partner = self.env["res.partner"].browse(int(partner_id)).commercial_partner_id
+            partner = (
+                self.env["res.partner"].browse(int(partner_id)).commercial_partner_id
+            )
         except MissingError as exc:
-            raise UserError(self.env._("This customer does not exist anymore.")) from exc
-        domain = self._timeline_page_domain(partner, categories, date_from, date_to, search)
+            raise UserError(
+                self.env._("This customer does not exist anymore.")
+            ) from exc
+        domain = self._timeline_page_domain(
+            partner, categories, date_from, date_to, search
+        )
         if cursor:
             try:
                 cursor_date = fields.Datetime.to_datetime(cursor["date"])
                 cursor_id = int(cursor["id"])
             except (KeyError, TypeError, ValueError) as exc:
-                raise UserError(self.env._("The timeline page cursor is invalid.")) from exc
+                raise UserError(
+                    self.env._("The timeline page cursor is invalid.")
+                ) from exc
         self.check_access("read")
-        hints = None if search else {
-            "categories": list(categories or ()),
-            "date_to": date_to or None,
-            "before": (cursor_date, cursor_id) if cursor else None,
-        }
+        hints = (
+            None
+            if search
+            else {
+                "categories": list(categories or ()),
+                "date_to": date_to or None,
+                "before": (cursor_date, cursor_id) if cursor else None,
+            }
+        )
         before = (cursor_date, cursor_id) if cursor else None
-        events = self._timeline_page_rows(partner, domain, categories, limit + 1, hints, before=before)
+        events = self._timeline_page_rows(
+            partner, domain, categories, limit + 1, hints, before=before
+        )
         has_more = len(events) > limit
         events = events[:limit]
         type_labels = dict(self._fields["event_type"]._description_selection(self.env))
         rows = []
         for event in events:
-            rows.append({
-                "id": event["id"],
-                "date": fields.Datetime.to_string(event["date"]),
-                "event_type": event["event_type"],
-                "category": event["category"],
-                "type_label": type_labels.get(event["event_type"], event["event_type"] or ""),
-                "name": event["name"] or "",
-                "summary": self._timeline_plain_text(event["summary"]),
-                "amount": float(event["amount"] or 0.0) if event["currency_id"] else False,
-                "currency_id": event["currency_id"] or False,
-                "user": event["user_name"] or "",
-                "res_model": event["res_model"],
-                "res_id": event["res_id"],
-                "is_internal": bool(event["is_internal"]),
-            })
+            rows.append(
+                {
+                    "id": event["id"],
+                    "date": fields.Datetime.to_string(event["date"]),
+                    "event_type": event["event_type"],
+                    "category": event["category"],
+                    "type_label": type_labels.get(
+                        event["event_type"], event["event_type"] or ""
+                    ),
+                    "name": event["name"] or "",
+                    "summary": self._timeline_plain_text(event["summary"]),
+                    "amount": float(event["amount"] or 0.0)
+                    if event["currency_id"]
+                    else False,
+                    "currency_id": event["currency_id"] or False,
+                    "user": event["user_name"] or "",
+                    "res_model": event["res_model"],
+                    "res_id": event["res_id"],
+                    "is_internal": bool(event["is_internal"]),
+                }
+            )
         last = events[-1] if has_more else None
         return {
             "partner": {"id": partner.id, "name": partner.display_name},
             "events": rows,
-            "next_cursor": {"date": fields.Datetime.to_string(last["date"]), "id": last["id"]} if last else False,
+            "next_cursor": {
+                "date": fields.Datetime.to_string(last["date"]),
+                "id": last["id"],
+            }
+            if last
+            else False,
         }
 
-    def _timeline_page_rows(self, partner, domain, categories, limit, page_hints=None, before=None):
+    def _timeline_page_rows(
+        self, partner, domain, categories, limit, page_hints=None, before=None
+    ):
         """Return the first ``limit`` events (dicts of the view's columns) of
         ``partner`` (a commercial partner) matching ``domain``, newest first,
         in one query; with ``before`` (``(date, id)``, the page cursor), the
@@ -907,14 +1204,24 @@ class CouTimelineEvent(models.Model):
             self.invalidate_model(names)
             if before:
                 domain = domain + [
-                    "|", ("date", "<", before[0]), "&", ("date", "=", before[0]), ("id", "<", before[1]),
+                    "|",
+                    ("date", "<", before[0]),
+                    "&",
+                    ("date", "=", before[0]),
+                    ("id", "<", before[1]),
                 ]
             events = self.search_fetch(domain, names, order=self._order, limit=limit)
             return [
-                {"id": event.id, "user_name": event.user_id.sudo().name, **{
-                    name: event[name].id if self._fields[name].type == "many2one" else event[name]
-                    for name in names
-                }}
+                {
+                    "id": event.id,
+                    "user_name": event.user_id.sudo().name,
+                    **{
+                        name: event[name].id
+                        if self._fields[name].type == "many2one"
+                        else event[name]
+                        for name in names
+                    },
+                }
                 for event in events
             ]
         where = query.where_clause or SQL("TRUE")
@@ -922,7 +1229,11 @@ class CouTimelineEvent(models.Model):
             # a row comparison names the (computed) date of each source once
             where = SQL(
                 "%s AND (%s, %s) < (%s, %s)",
-                where, SQL.identifier(self._table, "date"), SQL.identifier(self._table, "id"), before[0], before[1],
+                where,
+                SQL.identifier(self._table, "date"),
+                SQL.identifier(self._table, "id"),
+                before[0],
+                before[1],
             )
         wanted = set(categories or ())
         contacts = SQL("CAST((SELECT cou_contacts.ids FROM cou_contacts) AS integer[])")
@@ -933,7 +1244,11 @@ class CouTimelineEvent(models.Model):
         # other filter of the domain or of the rules (search, the portal rule
         # on ``is_internal``) could drop rows after that cut.
         hints = page_hints if page_hints and not self.env.user.share else None
-        Event = self.with_context(cou_timeline_page=dict(hints, limit=limit)) if hints else self
+        Event = (
+            self.with_context(cou_timeline_page=dict(hints, limit=limit))
+            if hints
+            else self
+        )
         # Sources reading the same rows (same model and FROM, e.g. a sale
         # order's quotation, confirmation and cancellation) share one branch:
         # fewer branches, less planning.
@@ -941,12 +1256,24 @@ class CouTimelineEvent(models.Model):
         for source in Event._get_timeline_sources():
             columns = source["columns"]
             category = columns.get("category")
-            if wanted and not (wanted & ({category} if isinstance(category, str) else set(source.get("categories") or wanted))):
+            if wanted and not (
+                wanted
+                & (
+                    {category}
+                    if isinstance(category, str)
+                    else set(source.get("categories") or wanted)
+                )
+            ):
                 continue
             for group in groups:
                 head = group[0]
-                if head["model"] == source["model"] and head["from"] == source["from"] and all(
-                    head["columns"].get(name) == columns.get(name) for name in ("partner_id", "contact_id")
+                if (
+                    head["model"] == source["model"]
+                    and head["from"] == source["from"]
+                    and all(
+                        head["columns"].get(name) == columns.get(name)
+                        for name in ("partner_id", "contact_id")
+                    )
                 ):
                     group.append(source)
                     break
@@ -957,39 +1284,53 @@ class CouTimelineEvent(models.Model):
             columns = source["columns"]
             condition = SQL("(%s) = %s", columns["partner_id"], partner.id)
             if isinstance(columns.get("contact_id"), SQL):
-                condition = SQL("(%s) = ANY(%s) AND %s", columns["contact_id"], contacts, condition)
+                condition = SQL(
+                    "(%s) = ANY(%s) AND %s", columns["contact_id"], contacts, condition
+                )
             if source["model"] not in access:
                 access[source["model"]] = self._timeline_access_sql(source["model"])
             if len(group) == 1:
-                source_sql = self._timeline_source_sql(source, condition, access[source["model"]])
+                source_sql = self._timeline_source_sql(
+                    source, condition, access[source["model"]]
+                )
             else:
-                source_sql = self._timeline_merged_source_sql(group, condition, access[source["model"]])
-            branches.append(SQL(
-                "(SELECT * FROM (%s) AS %s WHERE %s ORDER BY date DESC, id DESC LIMIT %s)",
-                source_sql,
-                SQL.identifier(self._table),
-                where,
-                limit,
-            ))
+                source_sql = self._timeline_merged_source_sql(
+                    group, condition, access[source["model"]]
+                )
+            branches.append(
+                SQL(
+                    "(SELECT * FROM (%s) AS %s WHERE %s ORDER BY date DESC, id DESC "
+                    "LIMIT %s)",
+                    source_sql,
+                    SQL.identifier(self._table),
+                    where,
+                    limit,
+                )
+            )
         if not branches:
             return []
         self._timeline_flush()
-        self.env.cr.execute(SQL(
-            """WITH cou_contacts AS (
-                   SELECT array_agg(id) AS ids FROM res_partner WHERE commercial_partner_id = %s
+        self.env.cr.execute(
+            SQL(
+                """WITH cou_contacts AS (
+                   SELECT array_agg(id) AS ids FROM res_partner WHERE
+                       commercial_partner_id = %s
                )
                SELECT cou_page.*, (
                           SELECT cou_user_partner.name FROM res_users AS cou_user
-                            JOIN res_partner AS cou_user_partner ON cou_user_partner.id = cou_user.partner_id
+                            JOIN res_partner AS cou_user_partner ON cou_user_partner.id
+                                = cou_user.partner_id
                            WHERE cou_user.id = cou_page.user_id
                       ) AS user_name
-                 FROM (SELECT * FROM (%s) AS %s ORDER BY date DESC, id DESC LIMIT %s) AS cou_page
+                 FROM (SELECT * FROM (%s) AS %s ORDER BY date DESC, id DESC LIMIT %s)
+                     AS cou_page
              ORDER BY cou_page.date DESC, cou_page.id DESC""",
-            partner.id,
-            SQL(" UNION ALL ").join(branches),
-            SQL.identifier(self._table),
-            limit,
-        ))
+                partner.id,
+                SQL(" UNION ALL ").join(branches),
+                SQL.identifier(self._table),
+                limit,
+            )
+        )
         return self.env.cr.dictfetchall()
 
     def _timeline_flush(self):
@@ -1029,7 +1370,9 @@ class CouTimelineEvent(models.Model):
         return {
             "categories": [
                 {"key": key, "label": label}
-                for key, label in self._fields["category"]._description_selection(self.env)
+                for key, label in self._fields["category"]._description_selection(
+                    self.env
+                )
             ],
             "icons": self._get_timeline_icons(),
         }
@@ -1041,15 +1384,19 @@ class CouTimelineEvent(models.Model):
         text = html.unescape(_TAG_RE.sub(" ", text))
         return _SPACE_RE.sub(" ", text).strip()[:240]
 
-    # === ACTIONS ===#
+    # === ACTIONS === #
 
     @api.model
     def _get_timeline_action(self, partner):
         """Client action that opens the timeline of ``partner``'s customer."""
-        action = self.env["ir.actions.actions"]._for_xml_id("crm_order_unified.cou_timeline_event_action_timeline")
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "crm_order_unified.cou_timeline_event_action_timeline"
+        )
         partner = partner.commercial_partner_id
         action["context"] = {"cou_partner_id": partner.id}
-        action["name"] = self.env._("Timeline: %(customer)s", customer=partner.display_name)
+        action["name"] = self.env._(
+            "Timeline: %(customer)s", customer=partner.display_name
+        )
         return action
 
     def action_open_source(self):
@@ -1061,133 +1408,3 @@ class CouTimelineEvent(models.Model):
             "res_id": self.res_id,
             "views": [(False, "form")],
         }
-
-
-# ------------------------------------------------------------
-# [complaint] complaint events through the extension point (owned by the
-# complaint feature): opened, each stage change, resolved, rated.
-# ------------------------------------------------------------
-
-
-class CouTimelineEventComplaint(models.Model):
-    _inherit = "cou.timeline.event"
-    _depends = {
-        "cou.complaint": [
-            "reference", "name", "date_open", "date_closed", "partner_id", "company_id", "user_id",
-            "stage_id", "is_closed",
-        ],
-        "cou.complaint.stage": ["is_cancelled"],
-        "mail.tracking.value": ["field_id", "new_value_char", "mail_message_id"],
-        "rating.rating": ["res_model", "res_id", "rating", "feedback", "consumed"],
-    }
-
-    event_type = fields.Selection(
-        selection_add=[
-            ("complaint_opened", "Complaint opened"),
-            ("complaint_stage", "Complaint stage changed"),
-            ("complaint_resolved", "Complaint resolved"),
-            ("complaint_rated", "Complaint rated"),
-        ],
-        ondelete={
-            "complaint_opened": "cascade", "complaint_stage": "cascade", "complaint_resolved": "cascade",
-            "complaint_rated": "cascade",
-        },
-    )
-    category = fields.Selection(
-        selection_add=[("complaint", "Complaints")],
-        ondelete={"complaint": "cascade"},
-    )
-
-    def _get_timeline_icons(self):
-        return {
-            **super()._get_timeline_icons(),
-            "complaint_opened": "fa-exclamation-circle",
-            "complaint_stage": "fa-exchange",
-            "complaint_resolved": "fa-check-circle-o",
-            "complaint_rated": "fa-smile-o",
-        }
-
-    def _get_timeline_sources(self):
-        return super()._get_timeline_sources() + self._get_timeline_complaint_sources()
-
-    def _get_timeline_complaint_sources(self):
-        contact = SQL("res_partner AS cou_contact ON cou_contact.id = cou_complaint.partner_id")
-        common = {
-            "row": SQL("cou_complaint.id"),
-            "category": "complaint",
-            "name": SQL("cou_complaint.reference"),
-            "summary": SQL("cou_complaint.name"),
-            "user_id": SQL("cou_complaint.user_id"),
-            "company_id": SQL("cou_complaint.company_id"),
-            "partner_id": SQL("cou_contact.commercial_partner_id"),
-            "contact_id": SQL("cou_complaint.partner_id"),
-            "res_model": "cou.complaint",
-            "res_id": SQL("cou_complaint.id"),
-        }
-        stage_field = self.env["ir.model.fields"]._get("cou.complaint", "stage_id").id
-        return [
-            {
-                "code": 30,
-                "model": "cou.complaint",
-                "from": SQL("cou_complaint JOIN %s", contact),
-                "where": SQL("cou_complaint.active"),
-                "columns": {**common, "date": SQL("cou_complaint.date_open"), "event_type": "complaint_opened"},
-            },
-            {
-                "code": 31,
-                "model": "cou.complaint",
-                "from": SQL(
-                    """mail_tracking_value AS cou_tracking
-                       JOIN mail_message AS cou_message ON cou_message.id = cou_tracking.mail_message_id
-                       JOIN cou_complaint ON cou_complaint.id = cou_message.res_id
-                                         AND cou_message.model = 'cou.complaint'
-                       JOIN %s""",
-                    contact,
-                ),
-                "where": SQL("cou_tracking.field_id = %s AND cou_complaint.active", stage_field),
-                "columns": {
-                    **common,
-                    "row": SQL("cou_tracking.id"),
-                    "date": SQL("cou_message.date"),
-                    "event_type": "complaint_stage",
-                    "summary": SQL(
-                        "cou_complaint.name || ': ' || COALESCE(cou_tracking.old_value_char, '') || ' → ' "
-                        "|| COALESCE(cou_tracking.new_value_char, '')"
-                    ),
-                },
-            },
-            {
-                "code": 32,
-                "model": "cou.complaint",
-                "from": SQL(
-                    "cou_complaint JOIN %s JOIN cou_complaint_stage AS cou_stage ON cou_stage.id = cou_complaint.stage_id",
-                    contact,
-                ),
-                "where": SQL(
-                    "cou_complaint.active AND cou_complaint.date_closed IS NOT NULL AND cou_stage.is_cancelled IS NOT TRUE"
-                ),
-                "columns": {**common, "date": SQL("cou_complaint.date_closed"), "event_type": "complaint_resolved"},
-            },
-            {
-                "code": 33,
-                "model": "cou.complaint",
-                "from": SQL(
-                    """rating_rating AS cou_rating
-                       JOIN cou_complaint ON cou_complaint.id = cou_rating.res_id
-                                         AND cou_rating.res_model = 'cou.complaint'
-                       JOIN %s""",
-                    contact,
-                ),
-                "where": SQL("cou_rating.consumed AND cou_rating.rating >= 1 AND cou_complaint.active"),
-                "columns": {
-                    **common,
-                    "row": SQL("cou_rating.id"),
-                    "date": SQL("cou_rating.write_date"),
-                    "event_type": "complaint_rated",
-                    "summary": SQL(
-                        "cou_complaint.name || ': ' || CAST(CAST(cou_rating.rating AS integer) AS varchar) || '/5'"
-                        " || COALESCE(' ' || NULLIF(cou_rating.feedback, ''), '')"
-                    ),
-                },
-            },
-        ]

@@ -6,6 +6,12 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 CUSTOMER_360_GROUP = "crm_order_unified.group_crm_order_unified_user"
+# key of the pending refresh in ``cr.precommit.data``: {"ids": set, "families": set}
+PENDING_REFRESH_KEY = "crm_order_unified.customer_360_pending"
+# The figures are fetched together, and only when one of them is read: a
+# refresh pending in the transaction runs before they are fetched (see
+# _fetch_query), not whenever a contact's name is read.
+CUSTOMER_360_PREFETCH = "customer_360"
 
 
 class ResPartner(models.Model):
@@ -48,8 +54,8 @@ class ResPartner(models.Model):
     * deliveries: outgoing pickings neither done nor cancelled.
     * overdue: residual of posted, unreconciled receivable lines whose due
       date is past (as Odoo's follow-up reports compute it).
-    * complaints: :meth:`_get_open_complaint_counts`, 0 until the complaints
-      feature extends it.
+    * other capabilities add their families of figures by extending
+      :meth:`_get_customer_360_families` (complaints add open complaints).
 
     Documents roll up through their partner's *current* commercial entity, as
     Odoo's own smart buttons (``child_of``) do: when a contact moves to
@@ -58,13 +64,12 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # === FIELDS === #
 
     customer_order_count = fields.Integer(
         string="Confirmed Orders",
         company_dependent=True,
+        prefetch=CUSTOMER_360_PREFETCH,
         readonly=True,
         groups=CUSTOMER_360_GROUP,
         help="Confirmed sale orders of the customer (its company and all its contacts) "
@@ -73,6 +78,7 @@ class ResPartner(models.Model):
     customer_lifetime_revenue = fields.Float(
         string="Lifetime Revenue",
         company_dependent=True,
+        prefetch=CUSTOMER_360_PREFETCH,
         readonly=True,
         digits="Account",
         groups=CUSTOMER_360_GROUP,
@@ -82,6 +88,7 @@ class ResPartner(models.Model):
     customer_avg_order_value = fields.Float(
         string="Average Order Value",
         company_dependent=True,
+        prefetch=CUSTOMER_360_PREFETCH,
         readonly=True,
         digits="Account",
         groups=CUSTOMER_360_GROUP,
@@ -90,18 +97,21 @@ class ResPartner(models.Model):
     customer_first_order_date = fields.Date(
         string="First Order",
         company_dependent=True,
+        prefetch=CUSTOMER_360_PREFETCH,
         readonly=True,
         groups=CUSTOMER_360_GROUP,
     )
     customer_last_order_date = fields.Date(
         string="Last Order",
         company_dependent=True,
+        prefetch=CUSTOMER_360_PREFETCH,
         readonly=True,
         groups=CUSTOMER_360_GROUP,
     )
     customer_order_interval_days = fields.Float(
         string="Days Between Orders",
         company_dependent=True,
+        prefetch=CUSTOMER_360_PREFETCH,
         readonly=True,
         digits=(16, 1),
         groups=CUSTOMER_360_GROUP,
@@ -110,6 +120,7 @@ class ResPartner(models.Model):
     customer_next_order_date = fields.Date(
         string="Next Expected Order",
         company_dependent=True,
+        prefetch=CUSTOMER_360_PREFETCH,
         readonly=True,
         groups=CUSTOMER_360_GROUP,
         help="Last order date plus the mean interval between orders "
@@ -118,6 +129,7 @@ class ResPartner(models.Model):
     customer_open_delivery_count = fields.Integer(
         string="Open Deliveries",
         company_dependent=True,
+        prefetch=CUSTOMER_360_PREFETCH,
         readonly=True,
         groups=CUSTOMER_360_GROUP,
         help="Outgoing transfers that are neither done nor cancelled.",
@@ -125,16 +137,11 @@ class ResPartner(models.Model):
     customer_overdue_amount = fields.Float(
         string="Overdue Amount",
         company_dependent=True,
+        prefetch=CUSTOMER_360_PREFETCH,
         readonly=True,
         digits="Account",
         groups=CUSTOMER_360_GROUP,
         help="Receivable past its due date, in the company currency.",
-    )
-    customer_open_complaint_count = fields.Integer(
-        string="Open Complaints",
-        company_dependent=True,
-        readonly=True,
-        groups=CUSTOMER_360_GROUP,
     )
     customer_currency_id = fields.Many2one(
         comodel_name="res.currency",
@@ -166,9 +173,7 @@ class ResPartner(models.Model):
         groups=CUSTOMER_360_GROUP,
     )
 
-    # ------------------------------------------------------------
-    # COMPUTE METHODS
-    # ------------------------------------------------------------
+    # === COMPUTE METHODS === #
 
     @api.depends_context("company")
     def _compute_customer_currency_id(self):
@@ -251,9 +256,7 @@ class ResPartner(models.Model):
                 fields.Command.set(values["customer_unpaid_invoice_ids"])
             ]
 
-    # ------------------------------------------------------------
-    # CRUD METHODS
-    # ------------------------------------------------------------
+    # === CRUD METHODS === #
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -273,7 +276,7 @@ class ResPartner(models.Model):
         res = super().write(vals)
         if moving:
             # old commercial entities lose the contact's documents, new ones gain them
-            (moving | self.commercial_partner_id)._cou_refresh_customer_360()
+            (moving | self.commercial_partner_id)._cou_mark_customer_360_dirty()
         return res
 
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
@@ -287,12 +290,12 @@ class ResPartner(models.Model):
             and field_name.startswith("customer_")
             and self._fields[field_name].company_dependent
         ):
-            nulls = SQL("NULLS LAST") if direction.code == "DESC" else SQL("NULLS FIRST")
+            nulls = (
+                SQL("NULLS LAST") if direction.code == "DESC" else SQL("NULLS FIRST")
+            )
         return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
 
-    # ------------------------------------------------------------
-    # ACTION METHODS
-    # ------------------------------------------------------------
+    # === ACTION METHODS === #
 
     def action_cou_view_customer(self):
         """Open the commercial entity (the customer) of this contact."""
@@ -308,7 +311,9 @@ class ResPartner(models.Model):
     def action_cou_view_deliveries(self):
         """Open the customer's outgoing transfers (open ones first by default)."""
         self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id("stock.action_picking_tree_all")
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "stock.action_picking_tree_all"
+        )
         action["domain"] = [
             ("partner_id", "child_of", self.commercial_partner_id.id),
             ("picking_type_code", "=", "outgoing"),
@@ -337,9 +342,8 @@ class ResPartner(models.Model):
         action["context"] = {"create": False}
         return action
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS: Customer 360 refresh
-    # ------------------------------------------------------------
+    # === BUSINESS METHODS === #
+    # Customer 360 refresh
 
     @api.model
     def _get_customer_360_families(self):
@@ -361,17 +365,98 @@ class ResPartner(models.Model):
                     "customer_next_order_date",
                 ),
             ),
-            "revenue": ("_get_customer_360_revenue_figures", ("customer_lifetime_revenue",)),
+            "revenue": (
+                "_get_customer_360_revenue_figures",
+                ("customer_lifetime_revenue",),
+            ),
             "deliveries": (
                 "_get_customer_360_delivery_figures",
                 ("customer_open_delivery_count",),
             ),
-            "overdue": ("_get_customer_360_overdue_figures", ("customer_overdue_amount",)),
-            "complaints": (
-                "_get_customer_360_complaint_figures",
-                ("customer_open_complaint_count",),
+            "overdue": (
+                "_get_customer_360_overdue_figures",
+                ("customer_overdue_amount",),
             ),
         }
+
+    def _cou_mark_customer_360_dirty(self, families=None):
+        """Queue a refresh of the figures of these partners' customers.
+
+        Business events (an order confirmed, a delivery done, an invoice
+        posted, a payment reconciled...) call this instead of refreshing: the
+        partners and families collect in ``cr.precommit.data`` and are
+        recomputed once per transaction, set-based, by a ``precommit`` hook
+        (as ``mail.thread`` finalizes its tracking), or earlier as soon as a
+        figure is read or searched in the same transaction (see
+        :meth:`flush_model`), so automated actions never read a stale figure.
+
+        :param families: family names (see :meth:`_get_customer_360_families`);
+            all families when None.
+        """
+        if not self or self.env.context.get("cou_skip_customer_360"):
+            return
+        precommit = self.env.cr.precommit
+        pending = precommit.data.get(PENDING_REFRESH_KEY)
+        if pending is None:
+            pending = precommit.data[PENDING_REFRESH_KEY] = {
+                "ids": set(),
+                "families": set(),
+            }
+            precommit.add(self.env["res.partner"].sudo()._cou_run_pending_customer_360)
+        # the current commercial entities too: a contact that moves away
+        # takes its documents from them (the new ones are resolved at refresh)
+        pending["ids"].update(self.ids)
+        pending["ids"].update(self.sudo().commercial_partner_id.ids)
+        all_families = self._get_customer_360_families()
+        pending["families"].update(all_families if families is None else families)
+        # figures already in cache are stale: the next read flushes and refetches
+        self.invalidate_model(
+            self._cou_customer_360_fnames(pending["families"]), flush=False
+        )
+
+    def _cou_run_pending_customer_360(self):
+        """Run the refresh queued by :meth:`_cou_mark_customer_360_dirty`."""
+        pending = self.env.cr.precommit.data.pop(PENDING_REFRESH_KEY, None)
+        if not pending or not pending["ids"]:
+            return
+        partners = (
+            self.env["res.partner"].sudo().browse(sorted(pending["ids"])).exists()
+        )
+        partners._cou_refresh_customer_360(sorted(pending["families"]))
+
+    @api.model
+    def _cou_customer_360_fnames(self, families=None):
+        all_families = self._get_customer_360_families()
+        return [
+            fname
+            for family, (_method, fnames) in all_families.items()
+            if families is None or family in families
+            for fname in fnames
+        ]
+
+    def flush_model(self, fnames=None):
+        # A figure read or searched while a refresh is pending (same
+        # transaction as the event): refresh first, so it is never stale.
+        # (``fnames=None`` is a flush of the ORM's pending writes, which never
+        # hold the figures: they are written in SQL.)
+        pending = self.env.cr.precommit.data.get(PENDING_REFRESH_KEY)
+        if (
+            pending
+            and fnames
+            and not set(self._cou_customer_360_fnames()).isdisjoint(fnames)
+        ):
+            self._cou_run_pending_customer_360()
+        return super().flush_model(fnames)
+
+    def _fetch_query(self, query, fields):
+        # A figure read while a refresh is pending: refresh first (reading
+        # does not flush, the figures are not ORM-dirty).
+        pending = self.env.cr.precommit.data.get(PENDING_REFRESH_KEY)
+        if pending:
+            fnames = set(self._cou_customer_360_fnames())
+            if any(field.name in fnames for field in fields):
+                self._cou_run_pending_customer_360()
+        return super()._fetch_query(query, fields)
 
     def _cou_refresh_customer_360(self, families=None):
         """Recompute the Customer 360 figures of the commercial entities of
@@ -395,7 +480,9 @@ class ResPartner(models.Model):
         for family in families:
             method, family_fnames = all_families[family]
             fnames.extend(family_fnames)
-            for (partner_id, company_id), values in getattr(commercial, method)().items():
+            for (partner_id, company_id), values in getattr(
+                commercial, method
+            )().items():
                 if str(partner_id) not in data:
                     continue
                 for fname, value in values.items():
@@ -403,7 +490,11 @@ class ResPartner(models.Model):
                         data[str(partner_id)][fname][str(company_id)] = value
         self.flush_model(fnames)
         assignments = SQL(", ").join(
-            SQL("%s = %s", SQL.identifier(fname), SQL("NULLIF(d.val -> %s, '{}'::jsonb)", fname))
+            SQL(
+                "%s = %s",
+                SQL.identifier(fname),
+                SQL("NULLIF(d.val -> %s, '{}'::jsonb)", fname),
+            )
             for fname in fnames
         )
         self.env.cr.execute(
@@ -436,7 +527,8 @@ class ResPartner(models.Model):
                       AND cp.id = p.commercial_partner_id
                       AND cp.id != p.id""",
                 assignments=SQL(", ").join(
-                    SQL("%s = %s", SQL.identifier(f), SQL.identifier("cp", f)) for f in fnames
+                    SQL("%s = %s", SQL.identifier(f), SQL.identifier("cp", f))
+                    for f in fnames
                 ),
                 ids=self.ids,
             )
@@ -444,7 +536,9 @@ class ResPartner(models.Model):
         self.invalidate_recordset(fnames)
 
     @api.model
-    def _cou_refresh_customer_360_all(self, batch_size=1000, families=None, commit=False):
+    def _cou_refresh_customer_360_all(
+        self, batch_size=1000, families=None, commit=False
+    ):
         """Refresh the figures of every commercial entity, by batches (after a
         bulk load that skipped the refresh, or from a cron).
 
@@ -462,18 +556,24 @@ class ResPartner(models.Model):
     @api.model
     def _cou_refresh_customer_360_batches(self, ids, batch_size, families, commit):
         for start in range(0, len(ids), batch_size):
-            self.browse(ids[start : start + batch_size])._cou_refresh_customer_360(families)
+            self.browse(ids[start : start + batch_size])._cou_refresh_customer_360(
+                families
+            )
             if commit:
                 done = min(start + batch_size, len(ids))
-                self.env["ir.cron"]._notify_progress(done=done, remaining=len(ids) - done)
-                self.env.cr.commit()
+                self.env["ir.cron"]._notify_progress(
+                    done=done, remaining=len(ids) - done
+                )
+                self.env.cr.commit()  # pylint: disable=invalid-commit (batch cron: keep each batch)
             self.env.invalidate_all()
 
     @api.model
     def _cron_cou_refresh_overdue(self, batch_size=1000):
         """Daily: "overdue" changes with the date alone. Refresh the customers
         that have open receivables or a stored overdue amount."""
-        self.env["account.move.line"].flush_model(["partner_id", "reconciled", "parent_state"])
+        self.env["account.move.line"].flush_model(
+            ["partner_id", "reconciled", "parent_state"]
+        )
         self.env.cr.execute(
             SQL(
                 """SELECT DISTINCT p.commercial_partner_id
@@ -485,40 +585,27 @@ class ResPartner(models.Model):
                       AND aml.reconciled IS NOT TRUE
                     UNION
                    SELECT id FROM res_partner
-                    WHERE id = commercial_partner_id AND customer_overdue_amount IS NOT NULL"""
+                    WHERE id = commercial_partner_id AND customer_overdue_amount IS NOT
+                        NULL"""
             )
         )
         ids = sorted(row[0] for row in self.env.cr.fetchall())
-        commit = bool(self.env.context.get("ir_cron_progress_id"))  # running as a cron job
+        commit = bool(
+            self.env.context.get("ir_cron_progress_id")
+        )  # running as a cron job
         self._cou_refresh_customer_360_batches(ids, batch_size, ["overdue"], commit)
 
     def _get_customer_360_order_figures(self):
-        self.env["sale.order"].flush_model(
-            ["state", "partner_id", "company_id", "date_order", "amount_untaxed", "currency_rate"]
-        )
-        self.env.cr.execute(
-            SQL(
-                """SELECT p.commercial_partner_id, so.company_id, COUNT(*),
-                          MIN(so.date_order)::date, MAX(so.date_order)::date,
-                          SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
-                     FROM sale_order so
-                     JOIN res_partner p ON p.id = so.partner_id
-                    WHERE so.state = 'sale'
-                      AND p.commercial_partner_id = ANY(%s)
-                      AND NOT %s
-                 GROUP BY p.commercial_partner_id, so.company_id""",
-                self.ids,
-                self._cou_imported_return_order_condition("so"),  # [import] hook, see below
-            )
-        )
-        rows = self.env.cr.fetchall()
+        rows = self.env["sale.order"]._cou_read_customer_order_figures(self.ids)
         currencies = self._cou_company_currencies({row[1] for row in rows})
         result = {}
         for partner_id, company_id, count, first, last, amount in rows:
             interval = (last - first).days / (count - 1) if count > 1 else 0.0
             result[partner_id, company_id] = {
                 "customer_order_count": count,
-                "customer_avg_order_value": currencies[company_id].round(amount / count),
+                "customer_avg_order_value": currencies[company_id].round(
+                    amount / count
+                ),
                 "customer_first_order_date": first.isoformat(),
                 "customer_last_order_date": last.isoformat(),
                 "customer_order_interval_days": round(interval, 1),
@@ -527,13 +614,17 @@ class ResPartner(models.Model):
             }
         return result
 
-    def _get_customer_360_revenue_figures(self):
+    def _get_customer_360_revenue_rows(self):
+        """Revenue per customer: ``[(commercial partner id, company id, amount)]``,
+        posted invoices minus credit notes, in company currency. Extend to add
+        revenue that lives outside Odoo's invoices (imported history)."""
         self.env["account.move"].flush_model(
             ["state", "move_type", "partner_id", "company_id", "amount_untaxed_signed"]
         )
         self.env.cr.execute(
             SQL(
-                """SELECT p.commercial_partner_id, am.company_id, SUM(am.amount_untaxed_signed)
+                """SELECT p.commercial_partner_id, am.company_id,
+                    SUM(am.amount_untaxed_signed)
                      FROM account_move am
                      JOIN res_partner p ON p.id = am.partner_id
                     WHERE am.state = 'posted'
@@ -543,8 +634,10 @@ class ResPartner(models.Model):
                 self.ids,
             )
         )
-        rows = self.env.cr.fetchall()
-        rows = self._cou_add_imported_order_revenue(rows)  # [import] hook, see below
+        return self.env.cr.fetchall()
+
+    def _get_customer_360_revenue_figures(self):
+        rows = self._get_customer_360_revenue_rows()
         currencies = self._cou_company_currencies({row[1] for row in rows})
         return {
             (partner_id, company_id): {
@@ -554,7 +647,9 @@ class ResPartner(models.Model):
         }
 
     def _get_customer_360_delivery_figures(self):
-        self.env["stock.picking"].flush_model(["state", "partner_id", "company_id", "picking_type_id"])
+        self.env["stock.picking"].flush_model(
+            ["state", "partner_id", "company_id", "picking_type_id"]
+        )
         self.env.cr.execute(
             SQL(
                 """SELECT p.commercial_partner_id, sp.company_id, COUNT(*)
@@ -587,7 +682,8 @@ class ResPartner(models.Model):
         )
         self.env.cr.execute(
             SQL(
-                """SELECT p.commercial_partner_id, aml.company_id, SUM(aml.amount_residual)
+                """SELECT p.commercial_partner_id, aml.company_id,
+                    SUM(aml.amount_residual)
                      FROM account_move_line aml
                      JOIN account_account aa ON aa.id = aml.account_id
                      JOIN res_partner p ON p.id = aml.partner_id
@@ -607,309 +703,14 @@ class ResPartner(models.Model):
         # overdue, but a customer in credit owes nothing: never below zero.
         return {
             (partner_id, company_id): {
-                "customer_overdue_amount": currencies[company_id].round(max(amount or 0.0, 0.0))
+                "customer_overdue_amount": currencies[company_id].round(
+                    max(amount or 0.0, 0.0)
+                )
             }
             for partner_id, company_id, amount in rows
         }
-
-    def _get_customer_360_complaint_figures(self):
-        return {
-            key: {"customer_open_complaint_count": count}
-            for key, count in self._get_open_complaint_counts().items()
-        }
-
-    def _get_open_complaint_counts(self):
-        """Extension point of the complaints feature.
-
-        Called on a recordset of commercial partners; returns
-        ``{(commercial_partner_id, company_id): number of open complaints}``
-        computed with one grouped query for the whole recordset (roll contacts
-        up through ``partner_id.commercial_partner_id``). The complaints model
-        must also call ``partners._cou_refresh_customer_360(["complaints"])``
-        when a complaint is created, changes state, partner or company.
-        Until complaints exist, every customer has 0 open complaints.
-        """
-        return {}
 
     def _cou_company_currencies(self, company_ids):
         """``{company_id: currency}`` for rounding amounts (companies are cached)."""
         companies = self.env["res.company"].sudo().browse(company_ids)
         return {company.id: company.currency_id for company in companies}
-
-    # ------------------------------------------------------------
-    # [segment] Segments and RFM scores (feature: segments)
-    # Maintained by the segment feature; the logic lives in cou.segment,
-    # cou.segment.member and cou.rfm.score. RFM fields read the scores of the
-    # current company (self.env.company) for the commercial entity.
-    # ------------------------------------------------------------
-
-    cou_segment_member_ids = fields.One2many(
-        comodel_name="cou.segment.member",
-        inverse_name="partner_id",
-        string="Segment History",
-        groups=CUSTOMER_360_GROUP,
-    )
-    cou_segment_ids = fields.Many2many(
-        comodel_name="cou.segment",
-        string="Segments",
-        compute="_compute_cou_segment_ids",
-        search="_search_cou_segment_ids",
-        help="Segments the customer (its commercial entity) currently belongs to.",
-    )
-    cou_rfm_score_ids = fields.One2many(
-        comodel_name="cou.rfm.score", inverse_name="partner_id", string="RFM Scores", groups=CUSTOMER_360_GROUP
-    )
-    rfm_recency_score = fields.Integer(
-        string="RFM Recency Score",
-        compute="_compute_cou_rfm",
-        search="_search_rfm_recency_score",
-        groups=CUSTOMER_360_GROUP,
-        help="1 (bought longest ago) to 5 (most recent), by quintiles over the company's customers.",
-    )
-    rfm_frequency_score = fields.Integer(
-        string="RFM Frequency Score",
-        compute="_compute_cou_rfm",
-        search="_search_rfm_frequency_score",
-        groups=CUSTOMER_360_GROUP,
-        help="1 (fewest orders) to 5 (most orders), by quintiles over the company's customers.",
-    )
-    rfm_monetary_score = fields.Integer(
-        string="RFM Monetary Score",
-        compute="_compute_cou_rfm",
-        search="_search_rfm_monetary_score",
-        groups=CUSTOMER_360_GROUP,
-        help="1 (lowest net revenue) to 5 (highest), by quintiles over the company's customers.",
-    )
-    rfm_segment = fields.Selection(
-        selection="_get_cou_rfm_segment_selection",
-        string="RFM Segment",
-        compute="_compute_cou_rfm",
-        search="_search_rfm_segment",
-        groups=CUSTOMER_360_GROUP,
-    )
-
-    def _get_cou_rfm_segment_selection(self):
-        return self.env["cou.rfm.score"]._fields["segment_code"]._description_selection(self.env)
-
-    @api.depends_context("allowed_company_ids")
-    def _compute_cou_segment_ids(self):
-        commercial = self.commercial_partner_id
-        groups = (
-            self.env["cou.segment.member"]
-            .sudo()
-            ._read_group(
-                [
-                    ("partner_id", "in", commercial.ids),
-                    ("date_to", "=", False),
-                    ("company_id", "in", self.env.companies.ids),
-                    ("segment_id.active", "=", True),
-                ],
-                ["partner_id"],
-                ["segment_id:array_agg"],
-            )
-        )
-        segments = {partner.id: segment_ids for partner, segment_ids in groups}
-        for partner in self:
-            partner.cou_segment_ids = [(6, 0, segments.get(partner.commercial_partner_id.id, []))]
-
-    def _search_cou_segment_ids(self, operator, value):
-        if operator in ("=", "!=") and not value:
-            # "is set" / "is not set": member of any segment or of none
-            current = [("date_to", "=", False)]
-            return [("cou_segment_member_ids", "any" if operator == "!=" else "not any", current)]
-        negative = operator in ("!=", "not in", "not ilike", "not like")
-        positive_operator = {"!=": "=", "not in": "in", "not ilike": "ilike", "not like": "like"}.get(operator, operator)
-        if isinstance(value, str):
-            condition = [("segment_id.name", positive_operator, value)]
-        else:
-            condition = [("segment_id", positive_operator, value)]
-        member_domain = [("date_to", "=", False), *condition]
-        return [("cou_segment_member_ids", "not any" if negative else "any", member_domain)]
-
-    @api.depends_context("company")
-    def _compute_cou_rfm(self):
-        commercial = self.commercial_partner_id
-        scores = self.env["cou.rfm.score"].sudo().search_fetch(
-            [("partner_id", "in", commercial.ids), ("company_id", "=", self.env.company.id)],
-            ["partner_id", "r_score", "f_score", "m_score", "segment_code"],
-        )
-        by_partner = {score.partner_id.id: score for score in scores}
-        for partner in self:
-            score = by_partner.get(partner.commercial_partner_id.id)
-            partner.rfm_recency_score = score.r_score if score else 0
-            partner.rfm_frequency_score = score.f_score if score else 0
-            partner.rfm_monetary_score = score.m_score if score else 0
-            partner.rfm_segment = score.segment_code if score else False
-
-    def _search_cou_rfm(self, score_field, operator, value):
-        company_condition = [("company_id", "=", self.env.company.id)]
-        if operator in ("=", "!=") and not value:
-            # "is not set": no score in the current company
-            scored = [("commercial_partner_id.cou_rfm_score_ids", "any", company_condition)]
-            return scored if operator == "!=" else ["!", *scored]
-        return [("commercial_partner_id.cou_rfm_score_ids", "any", [*company_condition, (score_field, operator, value)])]
-
-    def _search_rfm_recency_score(self, operator, value):
-        return self._search_cou_rfm("r_score", operator, value)
-
-    def _search_rfm_frequency_score(self, operator, value):
-        return self._search_cou_rfm("f_score", operator, value)
-
-    def _search_rfm_monetary_score(self, operator, value):
-        return self._search_cou_rfm("m_score", operator, value)
-
-    def _search_rfm_segment(self, operator, value):
-        return self._search_cou_rfm("segment_code", operator, value)
-
-    # ------------------------------------------------------------
-    # [import] order history import (owned by the import feature)
-    # ------------------------------------------------------------
-
-    @api.model
-    def _cou_imported_return_order_condition(self, alias):
-        """SQL condition on the ``sale_order`` row ``alias``: true for an
-        imported return order (a cancellation imported in "return orders"
-        mode: negative quantities, negative amount). Such an order is a
-        refund, not an order: it is left out of the order figures (count,
-        average, first/last order dates, rhythm) and lowers the revenue only
-        (see :meth:`_cou_add_imported_order_revenue`), as a credit note would."""
-        self.env["sale.order"].flush_model(["cou_imported", "amount_untaxed"])
-        return SQL(
-            "(%s IS TRUE AND %s < 0)",
-            SQL.identifier(alias, "cou_imported"),
-            SQL.identifier(alias, "amount_untaxed"),
-        )
-
-    def _cou_add_imported_order_revenue(self, rows):
-        """Revenue of imported history orders that have no invoice in Odoo
-        (their invoices live in the previous system): each order's untaxed
-        amount in company currency, rounded like an invoice's
-        ``amount_untaxed_signed``, added to the invoice revenue ``rows``
-        ``[(commercial partner id, company id, amount)]``."""
-        self.env["sale.order"].flush_model(
-            ["cou_imported", "state", "partner_id", "company_id", "amount_untaxed", "currency_rate"]
-        )
-        self.env.cr.execute(
-            SQL(
-                """SELECT p.commercial_partner_id, so.company_id,
-                          SUM(ROUND(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1),
-                                    cur.decimal_places))
-                     FROM sale_order so
-                     JOIN res_partner p ON p.id = so.partner_id
-                     JOIN res_company c ON c.id = so.company_id
-                     JOIN res_currency cur ON cur.id = c.currency_id
-                    WHERE so.cou_imported
-                      AND so.state = 'sale'
-                      AND p.commercial_partner_id = ANY(%s)
-                      AND NOT EXISTS (
-                          SELECT 1
-                            FROM sale_order_line sol
-                            JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
-                           WHERE sol.order_id = so.id)
-                 GROUP BY p.commercial_partner_id, so.company_id""",
-                self.ids,
-            )
-        )
-        totals = defaultdict(float)
-        for partner_id, company_id, amount in rows:
-            totals[partner_id, company_id] += amount or 0.0
-        for partner_id, company_id, amount in self.env.cr.fetchall():
-            totals[partner_id, company_id] += float(amount or 0.0)
-        return [(partner_id, company_id, amount) for (partner_id, company_id), amount in totals.items()]
-
-    # ------------------------------------------------------------
-    # [complaint] complaints of the customer (owned by the complaint feature;
-    # logic in cou.complaint)
-    # ------------------------------------------------------------
-
-    cou_complaint_count = fields.Integer(
-        string="Complaints",
-        compute="_compute_cou_complaint_counts",
-        groups="crm_order_unified.group_cou_complaint_user",
-    )
-    cou_open_complaint_count = fields.Integer(
-        string="Open Complaints (all companies)",
-        compute="_compute_cou_complaint_counts",
-        groups="crm_order_unified.group_cou_complaint_user",
-    )
-
-    cou_complaint_rating_count = fields.Integer(
-        string="Complaint Ratings",
-        compute="_compute_cou_complaint_rating",
-        groups="crm_order_unified.group_cou_complaint_user",
-        help="Ratings the customer's contacts gave to the handling of their complaints.",
-    )
-    cou_complaint_rating_satisfaction = fields.Integer(
-        string="Complaint Satisfaction (%)",
-        compute="_compute_cou_complaint_rating",
-        groups="crm_order_unified.group_cou_complaint_user",
-        help="Share of satisfied ratings among the customer's complaint ratings.",
-    )
-
-    @api.depends_context("uid")  # the complaints the user may read
-    def _compute_cou_complaint_counts(self):
-        commercial = self.commercial_partner_id
-        counts = self.env["cou.complaint"]._get_counts_by("commercial_partner_id", commercial)
-        for partner in self:
-            total, open_count = counts.get(partner.commercial_partner_id.id, (0, 0))
-            partner.cou_complaint_count, partner.cou_open_complaint_count = total, open_count
-
-    def _get_open_complaint_counts(self):
-        """Open complaints per (commercial entity, company), one grouped query."""
-        groups = self.env["cou.complaint"].sudo()._read_group(
-            [("commercial_partner_id", "in", self.ids), ("is_closed", "=", False)],
-            ["commercial_partner_id", "company_id"],
-            ["__count"],
-        )
-        return {(partner.id, company.id): count for partner, company, count in groups}
-
-    def _compute_cou_complaint_rating(self):
-        """Complaint ratings of the commercial entity (all its contacts), one grouped query."""
-        from odoo.addons.rating.models.rating_data import RATING_LIMIT_SATISFIED  # [complaint] section only
-
-        commercial = self.commercial_partner_id
-        grades = {partner_id: [0, 0] for partner_id in commercial.ids}  # [satisfied, total]
-        if commercial:
-            groups = self.env["rating.rating"].sudo()._read_group(
-                self._get_cou_complaint_rating_domain(commercial),
-                ["partner_id", "rating"],
-                ["__count"],
-            )
-            for contact, rating, count in groups:
-                figures = grades.get(contact.commercial_partner_id.id)
-                if figures is not None:
-                    figures[1] += count
-                    if rating >= RATING_LIMIT_SATISFIED:
-                        figures[0] += count
-        for partner in self:
-            satisfied, total = grades.get(partner.commercial_partner_id.id, (0, 0))
-            partner.cou_complaint_rating_count = total
-            partner.cou_complaint_rating_satisfaction = round(satisfied * 100 / total) if total else 0
-
-    @api.model
-    def _get_cou_complaint_rating_domain(self, commercial_partners):
-        return [
-            ("res_model", "=", "cou.complaint"),
-            ("partner_id.commercial_partner_id", "in", commercial_partners.ids),
-            ("consumed", "=", True),
-            ("rating", ">=", 1),  # rating_data.RATING_LIMIT_MIN: 0 means "not rated"
-        ]
-
-    def action_cou_view_complaint_ratings(self):
-        self.ensure_one()
-        commercial = self.commercial_partner_id
-        return self.env["cou.complaint"]._get_ratings_action(
-            self._get_cou_complaint_rating_domain(commercial),
-            self.env._("Complaint ratings of %(customer)s", customer=commercial.display_name),
-        )
-
-    def action_cou_view_complaints(self):
-        self.ensure_one()
-        commercial = self.commercial_partner_id
-        return self.env["cou.complaint"]._get_action_for(
-            [("commercial_partner_id", "=", commercial.id)], {"default_partner_id": self.id}
-        )
-
-    def action_cou_file_complaint(self):
-        self.ensure_one()
-        return self.env["cou.complaint"]._get_file_action({"default_partner_id": self.id})

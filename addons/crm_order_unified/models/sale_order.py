@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import api, models
+from odoo.tools import SQL
 
 # Changing one of these on a confirmed order changes its customer's order figures.
 # Line changes (``order_line``) are caught on sale.order.line itself, whichever
@@ -10,16 +11,14 @@ class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "cou.customer.context.mixin"]
 
-    # ------------------------------------------------------------
-    # CRUD METHODS
-    # ------------------------------------------------------------
+    # === CRUD METHODS === #
 
     @api.model_create_multi
     def create(self, vals_list):
         orders = super().create(vals_list)
         confirmed = orders.filtered(lambda order: order.state == "sale")
         if confirmed:
-            confirmed.partner_id._cou_refresh_customer_360(["orders"])
+            confirmed.partner_id._cou_mark_customer_360_dirty(["orders"])
         return orders
 
     def write(self, vals):
@@ -30,93 +29,61 @@ class SaleOrder(models.Model):
         res = super().write(vals)
         partners |= self.filtered(lambda order: order.state == "sale").partner_id
         if partners:
-            partners._cou_refresh_customer_360(["orders"])
+            partners._cou_mark_customer_360_dirty(["orders"])
         return res
 
-    # ------------------------------------------------------------
-    # [import] order history import (owned by the import feature)
-    # ------------------------------------------------------------
+    # === BUSINESS METHODS === #
+    # SQL of the customer figures
 
-    cou_imported = fields.Boolean(
-        string="Imported History",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        help="Order imported from another system by the order history import.",
-    )
-    cou_import_ref = fields.Char(
-        string="Original Reference",
-        readonly=True,
-        copy=False,
-        help="Order reference in the imported file; one imported order per reference and company.",
-    )
-    cou_import_run_id = fields.Many2one(
-        comodel_name="cou.history.import.run",
-        string="Import Run",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        ondelete="set null",
-    )
+    @api.model
+    def _cou_order_revenue_sql(self, alias):
+        """SQL expression: the untaxed amount of the ``sale_order`` row
+        ``alias`` in its company's currency (at the order's rate). The one
+        definition of an order's revenue, used by the Customer 360 figures,
+        the RFM scores and campaign attribution."""
+        return SQL(
+            "(%s / COALESCE(NULLIF(%s, 0), 1))",
+            SQL.identifier(alias, "amount_untaxed"),
+            SQL.identifier(alias, "currency_rate"),
+        )
 
-    _sql_constraints = [
-        (
-            "cou_import_ref_company_uniq",
-            "UNIQUE(company_id, cou_import_ref)",
-            "An order with this original reference was already imported for this company.",
-        ),
-    ]
+    @api.model
+    def _cou_return_order_sql(self, alias):
+        """SQL condition on the ``sale_order`` row ``alias``: true for an
+        order that is really a return (a refund, not an order), left out of
+        the order figures. None in the core; the history import extends it
+        for imported return orders."""
+        return SQL("FALSE")
 
-    # ------------------------------------------------------------
-    # [segment] campaign attribution and RFM refresh at confirmation
-    # (owned by the segment feature; logic in utm.campaign and cou.rfm.score)
-    # ------------------------------------------------------------
-
-    cou_attributed_campaign_id = fields.Many2one(
-        comodel_name="utm.campaign",
-        string="Attributed Campaign",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        help="Campaign credited with this order, set at confirmation (see the attribution settings).",
-    )
-    cou_attribution_rule = fields.Selection(
-        selection=[
-            ("utm", "Campaign on the order"),
-            ("mailing_click", "Mailing clicked"),
-            ("mailing_received", "Mailing received"),
-        ],
-        string="Attribution Rule",
-        readonly=True,
-        copy=False,
-    )
-    cou_attribution_touch_date = fields.Datetime(string="Attribution Touch Date", readonly=True, copy=False)
-
-    def _action_confirm(self):
-        res = super()._action_confirm()
-        self.env["utm.campaign"].sudo()._cou_attribute_orders(self)
-        for company in self.company_id:
-            orders = self.filtered(lambda order, company=company: order.company_id == company)
-            self.env["cou.rfm.score"].sudo()._refresh_partners(orders.partner_id, company)
-        return res
-
-
-# ------------------------------------------------------------
-# [complaint] complaints about the order (owned by the complaint feature;
-# shared logic in cou.complaint.document.mixin, data logic in cou.complaint)
-# ------------------------------------------------------------
-
-
-class SaleOrderComplaint(models.Model):
-    _name = "sale.order"
-    _inherit = ["sale.order", "cou.complaint.document.mixin"]
-
-    cou_complaint_ids = fields.One2many(
-        comodel_name="cou.complaint",
-        inverse_name="sale_order_id",
-        string="Complaints",
-        groups="crm_order_unified.group_cou_complaint_user",
-    )
-
-    def _get_cou_complaint_link_field(self):
-        return "sale_order_id"
+    @api.model
+    def _cou_read_customer_order_figures(self, commercial_partner_ids):
+        """Confirmed orders per (commercial partner, company), one query:
+        ``[(partner id, company id, count, first date, last date, revenue)]``."""
+        self.flush_model(
+            [
+                "state",
+                "partner_id",
+                "company_id",
+                "date_order",
+                "amount_untaxed",
+                "currency_rate",
+            ]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT p.commercial_partner_id, so.company_id, COUNT(*),
+                          MIN(so.date_order)::date, MAX(so.date_order)::date,
+                          SUM(%(revenue)s)
+                     FROM sale_order so
+                     JOIN res_partner p ON p.id = so.partner_id
+                    WHERE so.state = 'sale'
+                      AND p.commercial_partner_id = ANY(%(ids)s)
+                      AND NOT %(is_return)s
+                 GROUP BY p.commercial_partner_id, so.company_id""",
+                revenue=self._cou_order_revenue_sql("so"),
+                ids=list(commercial_partner_ids),
+                is_return=self._cou_return_order_sql("so"),
+            )
+        )
+        return self.env.cr.fetchall()

@@ -1,6 +1,6 @@
-from odoo import api, fields, models
+from odoo import api, models
 
-# [foundation] Changing one of these on a line of a confirmed order changes the
+# Changing one of these on a line of a confirmed order changes the
 # order's untaxed amount, hence its customer's average order value.
 ORDER_AMOUNT_LINE_FIELDS = {
     "order_id",
@@ -17,31 +17,10 @@ ORDER_AMOUNT_LINE_FIELDS = {
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
-
-    # [import] order history import
-    cou_import_key = fields.Char(
-        string="Import Line Key",
-        readonly=True,
-        copy=False,
-        help="Original order reference and line number of an imported line (unique per company).",
-    )
-
-    _sql_constraints = [
-        (
-            "cou_import_key_company_uniq",
-            "UNIQUE(company_id, cou_import_key)",
-            "This imported order line already exists for this company.",
-        ),
-    ]
-
-    # ------------------------------------------------------------
-    # [foundation] Customer 360: lines added to, changed on or removed from a
+    # === CUSTOMER 360 === #
+    # lines added to, changed on or removed from a
     # confirmed order (upsell, extra products delivered, edits from the line
     # list) change the order's amount, hence the customer's order figures.
-    # ------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -54,17 +33,19 @@ class SaleOrderLine(models.Model):
             return super().write(vals)
         partners = self._cou_confirmed_partners()
         res = super().write(vals)
-        (partners | self._cou_confirmed_partners())._cou_refresh_customer_360(["orders"])
+        (partners | self._cou_confirmed_partners())._cou_mark_customer_360_dirty(
+            ["orders"]
+        )
         return res
 
     def unlink(self):
         partners = self._cou_confirmed_partners()
         res = super().unlink()
-        partners._cou_refresh_customer_360(["orders"])
+        partners._cou_mark_customer_360_dirty(["orders"])
         return res
 
     def _cou_confirmed_partners(self):
         return self.order_id.filtered(lambda order: order.state == "sale").partner_id
 
     def _cou_refresh_order_figures(self):
-        self._cou_confirmed_partners()._cou_refresh_customer_360(["orders"])
+        self._cou_confirmed_partners()._cou_mark_customer_360_dirty(["orders"])

@@ -6,27 +6,21 @@ class StockPicking(models.Model):
     _name = "stock.picking"
     _inherit = ["stock.picking", "cou.customer.context.mixin"]
 
-    # ------------------------------------------------------------
-    # FIELDS
-    # ------------------------------------------------------------
+    # === FIELDS === #
 
     cou_invoice_count = fields.Integer(
         string="Invoices",
         compute="_compute_cou_invoice_count",
     )
 
-    # ------------------------------------------------------------
-    # COMPUTE METHODS
-    # ------------------------------------------------------------
+    # === COMPUTE METHODS === #
 
     @api.depends("sale_id.invoice_ids")
     def _compute_cou_invoice_count(self):
         for picking in self:
             picking.cou_invoice_count = len(picking.sale_id.invoice_ids)
 
-    # ------------------------------------------------------------
-    # CRUD METHODS
-    # ------------------------------------------------------------
+    # === CRUD METHODS === #
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -39,24 +33,26 @@ class StockPicking(models.Model):
             return super().write(vals)
         partners = self._cou_outgoing().partner_id
         res = super().write(vals)
-        (partners | self._cou_outgoing().partner_id)._cou_refresh_customer_360(["deliveries"])
+        (partners | self._cou_outgoing().partner_id)._cou_mark_customer_360_dirty(
+            ["deliveries"]
+        )
         return res
 
     def unlink(self):
         partners = self._cou_outgoing().partner_id
         res = super().unlink()
-        partners._cou_refresh_customer_360(["deliveries"])
+        partners._cou_mark_customer_360_dirty(["deliveries"])
         return res
 
-    # ------------------------------------------------------------
-    # ACTION METHODS
-    # ------------------------------------------------------------
+    # === ACTION METHODS === #
 
     def action_cou_view_sale_order(self):
         self.ensure_one()
         if not self.sale_id:
             raise UserError(
-                self.env._("Transfer %(name)s does not come from a sale order.", name=self.name)
+                self.env._(
+                    "Transfer %(name)s does not come from a sale order.", name=self.name
+                )
             )
         return {
             "type": "ir.actions.act_window",
@@ -69,38 +65,20 @@ class StockPicking(models.Model):
         self.ensure_one()
         if not self.sale_id.invoice_ids:
             raise UserError(
-                self.env._("The sale order of transfer %(name)s has no invoice yet.", name=self.name)
+                self.env._(
+                    "The sale order of transfer %(name)s has no invoice yet.",
+                    name=self.name,
+                )
             )
         return self.sale_id.action_view_invoice()
 
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
+    # === BUSINESS METHODS === #
 
     def _cou_outgoing(self):
-        return self.filtered(lambda p: p.partner_id and p.picking_type_code == "outgoing")
+        return self.filtered(
+            lambda p: p.partner_id and p.picking_type_code == "outgoing"
+        )
 
     def _cou_refresh_delivery_figures(self):
         """Refresh the open-delivery count of the customers of these transfers."""
-        self._cou_outgoing().partner_id._cou_refresh_customer_360(["deliveries"])
-
-
-# ------------------------------------------------------------
-# [complaint] complaints about the delivery (owned by the complaint feature;
-# shared logic in cou.complaint.document.mixin, data logic in cou.complaint)
-# ------------------------------------------------------------
-
-
-class StockPickingComplaint(models.Model):
-    _name = "stock.picking"
-    _inherit = ["stock.picking", "cou.complaint.document.mixin"]
-
-    cou_complaint_ids = fields.One2many(
-        comodel_name="cou.complaint",
-        inverse_name="picking_id",
-        string="Complaints",
-        groups="crm_order_unified.group_cou_complaint_user",
-    )
-
-    def _get_cou_complaint_link_field(self):
-        return "picking_id"
+        self._cou_outgoing().partner_id._cou_mark_customer_360_dirty(["deliveries"])

@@ -41,7 +41,11 @@ class CouCommon(AccountTestInvoicingCommon):
             "company_id": False,
         }
         cls.product_order = cls.env["product.product"].create(
-            {**product_vals, "name": "COU Widget (invoiced on order)", "invoice_policy": "order"}
+            {
+                **product_vals,
+                "name": "COU Widget (invoiced on order)",
+                "invoice_policy": "order",
+            }
         )
         cls.product_delivery = cls.env["product.product"].create(
             {
@@ -64,7 +68,9 @@ class CouCommon(AccountTestInvoicingCommon):
                 **kw,
             )
 
-        cls.user_salesman = user("cou_salesman", "base.group_user,sales_team.group_sale_salesman")
+        cls.user_salesman = user(
+            "cou_salesman", "base.group_user,sales_team.group_sale_salesman"
+        )
         cls.user_salesman_2 = user(
             "cou_salesman_2", "base.group_user,sales_team.group_sale_salesman"
         )
@@ -74,7 +80,9 @@ class CouCommon(AccountTestInvoicingCommon):
             company_ids=company_ids,
         )
         cls.user_stock = user("cou_stock", "base.group_user,stock.group_stock_user")
-        cls.user_invoice = user("cou_invoice", "base.group_user,account.group_account_invoice")
+        cls.user_invoice = user(
+            "cou_invoice", "base.group_user,account.group_account_invoice"
+        )
         cls.user_employee = user("cou_employee", "base.group_user")
         cls.user_hub_manager = user(
             "cou_hub_manager",
@@ -86,20 +94,32 @@ class CouCommon(AccountTestInvoicingCommon):
         # ---- customers ----
         Partner = cls.env["res.partner"]
         cls.customer_company = Partner.create(
-            {"name": "COU Acme Corp", "is_company": True, "comment": "<p>Prefers mornings</p>"}
+            {
+                "name": "COU Acme Corp",
+                "is_company": True,
+                "comment": "<p>Prefers mornings</p>",
+            }
         )
         cls.customer_contact = Partner.create(
-            {"name": "COU Alice Acme", "parent_id": cls.customer_company.id, "type": "contact"}
+            {
+                "name": "COU Alice Acme",
+                "parent_id": cls.customer_company.id,
+                "type": "contact",
+            }
         )
         cls.customer_delivery = Partner.create(
-            {"name": "COU Acme Warehouse", "parent_id": cls.customer_company.id, "type": "delivery"}
+            {
+                "name": "COU Acme Warehouse",
+                "parent_id": cls.customer_company.id,
+                "type": "delivery",
+            }
         )
-        cls.customer_other_company = Partner.create({"name": "COU Globex", "is_company": True})
+        cls.customer_other_company = Partner.create(
+            {"name": "COU Globex", "is_company": True}
+        )
         cls.customer_individual = Partner.create({"name": "COU Bob Individual"})
 
-    # ------------------------------------------------------------
-    # HELPERS
-    # ------------------------------------------------------------
+    # === HELPERS === #
 
     @classmethod
     def _cou_create_order(
@@ -125,7 +145,13 @@ class CouCommon(AccountTestInvoicingCommon):
             "partner_id": partner.id,
             "company_id": company.id,
             "order_line": [
-                Command.create({"product_id": product.id, "product_uom_qty": qty, "price_unit": price})
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "product_uom_qty": qty,
+                        "price_unit": price,
+                    }
+                )
                 for product, qty, price in lines
             ],
         }
@@ -146,7 +172,8 @@ class CouCommon(AccountTestInvoicingCommon):
         """Validate the open outgoing transfers of ``order`` (all demanded
         quantities unless ``quantities`` maps products to quantities)."""
         pickings = order.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing" and p.state not in ("done", "cancel")
+            lambda p: p.picking_type_code == "outgoing"
+            and p.state not in ("done", "cancel")
         )
         for move in pickings.move_ids:
             qty = (quantities or {}).get(move.product_id, move.product_uom_qty)
@@ -185,7 +212,9 @@ class CouCommon(AccountTestInvoicingCommon):
         )[:1]
         wizard = Form(
             cls.env["stock.return.picking"].with_context(
-                active_ids=picking.ids, active_id=picking.id, active_model="stock.picking"
+                active_ids=picking.ids,
+                active_id=picking.id,
+                active_model="stock.picking",
             )
         ).save()
         for i, line in enumerate(wizard.product_return_moves):

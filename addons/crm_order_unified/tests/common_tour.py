@@ -13,6 +13,8 @@ class CouTourCase(HttpCase):
 
     def start_tour(self, url_path, tour_name, step_delay=None, **kwargs):
         try:
-            return super().start_tour(url_path, tour_name, step_delay=step_delay, **kwargs)
+            return super().start_tour(
+                url_path, tour_name, step_delay=step_delay, **kwargs
+            )
         except unittest.SkipTest as exc:
             self.fail(f"UI tour {tour_name} could not run: {exc}")

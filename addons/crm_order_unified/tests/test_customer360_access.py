@@ -11,23 +11,34 @@ class TestCustomer360Access(CouCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.order_1 = cls._cou_create_order(cls.customer_company, user=cls.user_salesman)
-        cls.order_2 = cls._cou_create_order(cls.customer_contact, user=cls.user_salesman_2)
+        cls.order_1 = cls._cou_create_order(
+            cls.customer_company, user=cls.user_salesman
+        )
+        cls.order_2 = cls._cou_create_order(
+            cls.customer_contact, user=cls.user_salesman_2
+        )
 
     def test_user_without_hub_group_cannot_read_figures(self):
         partner = self.customer_company.with_user(self.user_employee)
         self.assertEqual(partner.name, "COU Acme Corp")
-        for fname in ("customer_order_count", "customer_lifetime_revenue", "customer_recent_order_ids"):
+        for fname in (
+            "customer_order_count",
+            "customer_lifetime_revenue",
+            "customer_recent_order_ids",
+        ):
             with self.assertRaises(AccessError, msg=fname):
                 partner.read([fname])
         self.assertNotIn(
-            "customer_order_count", partner.fields_get(attributes=["type"]),
+            "customer_order_count",
+            partner.fields_get(attributes=["type"]),
         )
 
     def test_staff_roles_see_figures(self):
         for user in (self.user_salesman, self.user_stock, self.user_invoice):
             partner = self.customer_company.with_user(user)
-            self.assertEqual(partner.read(["customer_order_count"])[0]["customer_order_count"], 2)
+            self.assertEqual(
+                partner.read(["customer_order_count"])[0]["customer_order_count"], 2
+            )
 
     def test_salesman_sees_only_own_sources(self):
         """The figures are the customer's; the documents behind them follow the
@@ -38,10 +49,18 @@ class TestCustomer360Access(CouCommon):
         partner = self.customer_company.with_user(self.user_salesman_2)
         self.assertEqual(partner.customer_recent_order_ids, self.order_2)
         manager_view = self.customer_company.with_user(self.user_sale_manager)
-        self.assertEqual(manager_view.customer_recent_order_ids, self.order_1 | self.order_2)
+        self.assertEqual(
+            manager_view.customer_recent_order_ids, self.order_1 | self.order_2
+        )
         # the smart button of the salesman opens only what he may read
-        action = self.customer_company.with_user(self.user_salesman).action_cou_view_orders()
-        visible = self.env["sale.order"].with_user(self.user_salesman).search(action["domain"])
+        action = self.customer_company.with_user(
+            self.user_salesman
+        ).action_cou_view_orders()
+        visible = (
+            self.env["sale.order"]
+            .with_user(self.user_salesman)
+            .search(action["domain"])
+        )
         self.assertEqual(visible, self.order_1)
 
     def test_customer_context_on_documents(self):
@@ -53,7 +72,9 @@ class TestCustomer360Access(CouCommon):
         self.assertIn("Prefers mornings", order.cou_customer_comment)
         picking = self.order_2.picking_ids.with_user(self.user_stock)
         self.assertEqual(picking.cou_customer_order_count, 2)
-        self.assertEqual(picking.action_cou_view_customer()["res_id"], self.customer_company.id)
+        self.assertEqual(
+            picking.action_cou_view_customer()["res_id"], self.customer_company.id
+        )
         invoice = self.order_1.invoice_ids.with_user(self.user_invoice)
         self.assertEqual(invoice.cou_customer_lifetime_revenue, 100.0)
         self.assertEqual(invoice.cou_delivery_count, 1)
@@ -61,9 +82,16 @@ class TestCustomer360Access(CouCommon):
 
     def _form_arch(self, model, user):
         """Names of the buttons and fields the user gets in the form view."""
-        arch = self.env[model].with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+        arch = (
+            self.env[model]
+            .with_user(user)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
         tree = etree.fromstring(arch)
-        return {node.get("name") for node in tree.xpath("//button | //field[not(@data-used-by)]")}
+        return {
+            node.get("name")
+            for node in tree.xpath("//button | //field[not(@data-used-by)]")
+        }
 
     def test_links_follow_read_rights(self):
         """Each role only gets the buttons and lists of documents it may read
@@ -85,7 +113,10 @@ class TestCustomer360Access(CouCommon):
         order = self._form_arch("sale.order", self.user_salesman)
         self.assertIn("action_view_delivery", order)
         self.assertIn("action_cou_view_customer", order)
-        self.assertIn("action_cou_view_invoices", self._form_arch("stock.picking", self.user_salesman))
+        self.assertIn(
+            "action_cou_view_invoices",
+            self._form_arch("stock.picking", self.user_salesman),
+        )
         action = self.order_1.with_user(self.user_salesman).action_view_delivery()
         self.assertEqual(action["res_id"], self.order_1.picking_ids.id)
 
@@ -101,18 +132,25 @@ class TestCustomer360Access(CouCommon):
             self.env["stock.picking"].search(action["domain"]),
             (self.order_1 | self.order_2).picking_ids,
         )
-        self.assertEqual(invoice.action_cou_view_customer()["res_id"], self.customer_company.id)
+        self.assertEqual(
+            invoice.action_cou_view_customer()["res_id"], self.customer_company.id
+        )
 
     def test_links_without_target_give_clear_errors(self):
         picking = self.order_1.picking_ids
         manual_picking = self.env["stock.picking"].create(
-            {"partner_id": self.customer_company.id, "picking_type_id": picking.picking_type_id.id}
+            {
+                "partner_id": self.customer_company.id,
+                "picking_type_id": picking.picking_type_id.id,
+            }
         )
         with self.assertRaisesRegex(UserError, "does not come from a sale order"):
             manual_picking.action_cou_view_sale_order()
         with self.assertRaisesRegex(UserError, "has no invoice yet"):
             picking.action_cou_view_invoices()
-        invoice = self.init_invoice("out_invoice", self.customer_company, amounts=[10.0], taxes=[])
+        invoice = self.init_invoice(
+            "out_invoice", self.customer_company, amounts=[10.0], taxes=[]
+        )
         with self.assertRaisesRegex(UserError, "has no delivery"):
             invoice.action_cou_view_deliveries()
         invoice.partner_id = False

@@ -1,4 +1,10 @@
+from unittest.mock import patch
+
+from odoo import Command
 from odoo.tests import tagged
+from odoo.tests.common import users, warmup
+
+from odoo.addons.crm_order_unified.models.res_partner import PENDING_REFRESH_KEY
 
 from .common import CouCommon
 
@@ -34,8 +40,8 @@ class TestCustomer360Performance(CouCommon):
         self.assertEqual(count_one, count_fifty)
         self.env.invalidate_all()
         # budget: partners' commercial entities, one grouped query per family
-        # (orders, revenue incl. imported history, deliveries, overdue,
-        # complaints), flushes of pending computations, the update
+        # (orders, revenue, deliveries, overdue), flushes of pending
+        # computations, the update
         with self.assertQueryCount(10):
             fifty._cou_refresh_customer_360()
 
@@ -50,7 +56,6 @@ class TestCustomer360Performance(CouCommon):
             "customer_next_order_date",
             "customer_open_delivery_count",
             "customer_overdue_amount",
-            "customer_open_complaint_count",
         ]
         one, fifty = self.customers[:1], self.customers
         count_one = self._count_queries(lambda: one.read(fnames))
@@ -65,6 +70,7 @@ class TestCustomer360Performance(CouCommon):
         """The customer context of an order: one query per list, whatever the
         size of the customer's history."""
         order = self._cou_create_order(self.customer_company)
+        self._cou_create_order(self.customer_contact)  # both contacts in the lists
         fnames = [
             "cou_customer_order_count",
             "cou_customer_recent_order_ids",
@@ -76,3 +82,146 @@ class TestCustomer360Performance(CouCommon):
             self._cou_create_order(self.customer_contact)
         count_big = self._count_queries(lambda: order.read(fnames))
         self.assertLessEqual(count_big, count_small)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomer360RefreshOnce(CouCommon):
+    """Business events mark customers dirty; the figures are recomputed once
+    per transaction (precommit), or as soon as a figure is read."""
+
+    def _count_refreshes(self, func):
+        Partner = type(self.env["res.partner"])
+        original = Partner._cou_refresh_customer_360
+        calls = []
+
+        def counting(records, families=None):
+            calls.append((set(records.ids), set(families or ())))
+            return original(records, families)
+
+        with patch.object(Partner, "_cou_refresh_customer_360", counting):
+            func()
+            self.env.cr.flush()  # runs the precommit hooks, as a commit does
+        return calls
+
+    def test_one_confirmation_one_refresh(self):
+        order = self._cou_create_order(self.customer_contact, confirm=False)
+        calls = self._count_refreshes(order.action_confirm)
+        self.assertEqual(len(calls), 1, "one confirmation, one refresh")
+        self.assertIn(self.customer_company.id, calls[0][0])
+        self.assertNotIn(PENDING_REFRESH_KEY, self.env.cr.precommit.data)
+        self.assertEqual(self.customer_company.customer_order_count, 1)
+
+    def test_confirm_deliver_invoice_pay_one_refresh(self):
+        """A whole order flow in one transaction refreshes once at the end."""
+
+        def flow():
+            order = self._cou_create_order(self.customer_company)
+            self._cou_deliver(order)
+            invoice = self._cou_invoice(order)
+            self._cou_pay(invoice)
+
+        calls = self._count_refreshes(flow)
+        self.assertEqual(len(calls), 1)
+        self.assertEqual(self.customer_company.customer_order_count, 1)
+        self.assertEqual(self.customer_company.customer_open_delivery_count, 0)
+        self.assertEqual(self.customer_company.customer_lifetime_revenue, 100.0)
+
+    def test_read_in_the_same_transaction_is_current(self):
+        """An automated action reading a figure right after the event sees it."""
+        self.assertEqual(self.customer_company.customer_order_count, 0)  # cached
+        self._cou_create_order(self.customer_company)
+        self.assertIn(PENDING_REFRESH_KEY, self.env.cr.precommit.data)
+        self.assertEqual(self.customer_company.customer_order_count, 1)
+        self.assertNotIn(PENDING_REFRESH_KEY, self.env.cr.precommit.data)
+        self.assertEqual(
+            self.env["res.partner"].search_count(
+                [
+                    ("id", "=", self.customer_company.id),
+                    ("customer_order_count", "=", 1),
+                ]
+            ),
+            1,
+        )
+
+    def test_confirmation_query_budget(self):
+        """Confirming one order, its refresh included, costs a bounded number
+        of queries, the same for a customer with a long history."""
+
+        def confirm_and_flush(partner):
+            order = self._cou_create_order(partner, confirm=False)
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            order.action_confirm()
+            self.env.cr.flush()
+            return self.env.cr.sql_log_count - before
+
+        def add_history(count):
+            for _i in range(count):
+                self._cou_create_order(self.customer_individual)
+            self.env.cr.flush()
+
+        add_history(2)
+        confirm_and_flush(self.customer_individual)  # warm-up
+        small = confirm_and_flush(self.customer_individual)
+        add_history(20)
+        big = confirm_and_flush(self.customer_individual)
+        self.assertEqual(big, small, "the refresh is set-based: no query per order")
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerContextQueryBudget(CouCommon):
+    """Query budgets of the hot paths, per role, as sale_stock's
+    test_create_perf.py measures them: warm caches, then a fixed count."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.order = cls._cou_create_order(cls.customer_contact, user=cls.user_salesman)
+        for _i in range(5):
+            cls._cou_create_order(cls.customer_contact, user=cls.user_salesman)
+        cls.env.flush_all()
+        cls.env.cr.flush()
+
+    CONTEXT_FIELDS = [
+        "cou_customer_order_count",
+        "cou_customer_lifetime_revenue",
+        "cou_customer_overdue_amount",
+        "cou_customer_recent_order_ids",
+        "cou_customer_open_picking_ids",
+        "cou_customer_unpaid_invoice_ids",
+    ]
+
+    # one login per test: pytest runs no subTest (what @users does for several)
+    @users("cou_salesman")
+    @warmup
+    def test_order_customer_context_budget_salesman(self):
+        order = self.env["sale.order"].browse(self.order.id)
+        with self.assertQueryCount(cou_salesman=17):
+            order.read(self.CONTEXT_FIELDS)
+
+    @users("cou_sale_manager")
+    @warmup
+    def test_order_customer_context_budget_manager(self):
+        order = self.env["sale.order"].browse(self.order.id)
+        with self.assertQueryCount(cou_sale_manager=17):
+            order.read(self.CONTEXT_FIELDS)
+
+    @users("cou_salesman")
+    @warmup
+    def test_confirmation_refresh_budget(self):
+        """Confirming an order and committing: the refresh is one batch of
+        grouped queries, not one per figure or document."""
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer_contact.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.product_order.id, "product_uom_qty": 1}
+                    )
+                ],
+            }
+        )
+        self.env.flush_all()
+        with self.assertQueryCount(cou_salesman=59):
+            order.action_confirm()
+            self.env.cr.flush()

@@ -8,7 +8,9 @@ class TestUiCustomer360(CouTourCase):
     The tour builds its own data (it does not rely on the demo generator)."""
 
     def test_customer360_tour(self):
-        env = self.env(context=dict(self.env.context, tracking_disable=True, mail_notrack=True))
+        env = self.env(
+            context=dict(self.env.context, tracking_disable=True, mail_notrack=True)
+        )
         customer = env["res.partner"].create(
             {
                 "name": "COU Tour Customer",
@@ -16,7 +18,9 @@ class TestUiCustomer360(CouTourCase):
                 "comment": "<p>Tour note: call before delivery</p>",
             }
         )
-        contact = env["res.partner"].create({"name": "COU Tour Buyer", "parent_id": customer.id})
+        contact = env["res.partner"].create(
+            {"name": "COU Tour Buyer", "parent_id": customer.id}
+        )
         product = env["product.product"].create(
             {
                 "name": "COU Tour Product",
@@ -33,7 +37,13 @@ class TestUiCustomer360(CouTourCase):
                     "partner_id": partner.id,
                     "client_order_ref": f"Tour Customer Order {ref}",
                     "order_line": [
-                        Command.create({"product_id": product.id, "product_uom_qty": qty, "price_unit": 10.0})
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": qty,
+                                "price_unit": 10.0,
+                            }
+                        )
                     ],
                 }
             )

@@ -1,2 +1,0 @@
-# [complaint]
-from . import portal

@@ -1,2 +1,0 @@
-# [complaint]
-from . import cou_complaint_report

@@ -1,0 +1,47 @@
+{
+    "name": "Customer Hub: Complaints",
+    "version": "18.0.2.0.0",
+    "category": "Sales/CRM",
+    "summary": "Complaint tickets tied to the order, delivery, invoice and product, "
+    "with teams, SLA, email intake, portal and ratings",
+    "author": "crm_order_unified developers",
+    "website": "https://github.com/crm-order-unified/crm_order_unified",
+    "license": "LGPL-3",
+    "depends": [
+        "crm_order_unified",
+        "rating",
+        "portal",
+    ],
+    "data": [
+        "security/crm_order_unified_complaint_groups.xml",
+        "security/ir.model.access.csv",
+        "security/complaint_security.xml",
+        "data/cou_complaint_mail_template_data.xml",
+        "data/cou_complaint_data.xml",
+        "views/cou_complaint_views.xml",
+        "views/cou_complaint_team_views.xml",
+        "views/cou_complaint_stage_views.xml",
+        "views/cou_complaint_category_views.xml",
+        "views/cou_complaint_tag_views.xml",
+        "views/cou_complaint_sla_views.xml",
+        "report/cou_complaint_report_views.xml",
+        "views/sale_order_views.xml",
+        "views/stock_picking_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
+        "views/product_template_views.xml",
+        "views/cou_timeline_event_views.xml",
+        "views/cou_complaint_portal_templates.xml",
+        "views/crm_order_unified_complaint_menus.xml",
+    ],
+    "demo": [
+        "demo/cou_complaint_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_order_unified_complaint/static/tests/tours/**/*",
+        ],
+    },
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,629 @@
+import logging
+
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
+from odoo.tools.safe_eval import datetime as safe_datetime
+from odoo.tools.safe_eval import dateutil as safe_dateutil
+from odoo.tools.safe_eval import safe_eval
+from odoo.tools.safe_eval import time as safe_time
+
+from odoo.addons.base_automation.models.base_automation import (
+    CREATE_TRIGGERS,
+    WRITE_TRIGGERS,
+)
+
+from .cou_rfm_segment_map import RFM_SEGMENT_CODES
+
+_logger = logging.getLogger(__name__)
+
+# Errors that mean "another worker got there first": the segment is left to it.
+CONCURRENCY_ERRORS = (
+    pg_errors.SerializationFailure,
+    pg_errors.LockNotAvailable,
+    pg_errors.UniqueViolation,
+    pg_errors.DeadlockDetected,
+)
+
+
+class CouSegment(models.Model):
+    """A group of customers (commercial entities) of one company.
+
+    - ``rfm``: one per named RFM segment and company, fed by cou.rfm.score;
+    - ``rule``: a domain on res.partner (any searchable field, including the
+      Customer 360 figures and the RFM scores);
+    - ``static``: members chosen by hand.
+
+    Membership lives in cou.segment.member (with history) and is recomputed
+    set-based by _swap_members, one segment per transaction; see
+    _cron_recompute for the worker-safety rules.
+    """
+
+    _name = "cou.segment"
+    _description = "Customer Segment"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    # === FIELDS === #
+    name = fields.Char(required=True, translate=True, tracking=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    color = fields.Integer()
+    description = fields.Text(translate=True)
+    segment_type = fields.Selection(
+        selection=[("rfm", "RFM"), ("rule", "Rule"), ("static", "Static")],
+        string="Type",
+        required=True,
+        default="rule",
+        tracking=True,
+        help="RFM: filled from the RFM scores. Rule: customers matching a filter. "
+        "Static: customers chosen by hand.",
+    )
+    rfm_code = fields.Selection(
+        selection=RFM_SEGMENT_CODES, string="RFM Segment", readonly=True, copy=False
+    )
+    domain = fields.Char(
+        string="Filter",
+        default="[]",
+        tracking=True,
+        help="Customers matching this filter are members (rule segments).",
+    )
+    static_partner_ids = fields.Many2many(
+        comodel_name="res.partner",
+        relation="cou_segment_static_partner_rel",
+        column1="segment_id",
+        column2="partner_id",
+        string="Chosen Customers",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        string="Company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    state = fields.Selection(
+        selection=[("ok", "OK"), ("broken", "Broken")],
+        string="Status",
+        default="ok",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    broken_reason = fields.Text(string="Why Broken", readonly=True, copy=False)
+    member_count = fields.Integer(string="Members", readonly=True, copy=False)
+    revenue = fields.Monetary(
+        string="Members' Revenue",
+        readonly=True,
+        copy=False,
+        help="Net revenue of the current members in the RFM window.",
+    )
+    revenue_share = fields.Float(
+        string="Revenue Share (%)",
+        readonly=True,
+        copy=False,
+        digits=(16, 1),
+        help="Members' net revenue in the RFM window, as a share of all customers' net "
+        "revenue.",
+    )
+    last_compute_date = fields.Datetime(
+        string="Last Recomputed", readonly=True, copy=False
+    )
+    member_ids = fields.One2many(
+        comodel_name="cou.segment.member",
+        inverse_name="segment_id",
+        string="Current Members",
+        domain=[("date_to", "=", False)],
+    )
+
+    _sql_constraints = [
+        (
+            "cou_segment_rfm_company_uniq",
+            "UNIQUE(company_id, rfm_code)",
+            "Each RFM segment exists once per company.",
+        ),
+    ]
+
+    # === CONSTRAINT METHODS === #
+    @api.constrains("domain", "segment_type", "company_id")
+    def _check_domain(self):
+        for segment in self.filtered(lambda s: s.segment_type == "rule"):
+            try:
+                # building the query raises on unknown fields; running it on
+                # bad values (a text compared with a number...)
+                with self.env.cr.savepoint():
+                    self.env.cr.execute(
+                        SQL("SELECT 1 FROM (%s) q LIMIT 1", segment._get_target_query())
+                    )
+            except Exception as exc:  # noqa: BLE001 - any failure means the filter is unusable
+                raise ValidationError(
+                    self.env._(
+                        "The filter of segment %(name)s is not valid: %(error)s",
+                        name=segment.name,
+                        error=str(exc) or exc.__class__.__name__,
+                    )
+                ) from exc
+
+    # === CRUD METHODS === #
+    @api.model_create_multi
+    def create(self, vals_list):
+        segments = super().create(vals_list)
+        segments.filtered(lambda s: s.segment_type != "rfm")._recompute(commit=False)
+        return segments
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"domain", "static_partner_ids", "segment_type", "active"} & set(
+            vals
+        ) and not self.env.context.get("cou_segment_no_recompute"):
+            self.filtered(lambda s: s.segment_type != "rfm" and s.active)._recompute(
+                commit=False
+            )
+        return res
+
+    # === ACTION METHODS === #
+    def _check_can_recompute(self):
+        if not (
+            self.env.user.has_group("crm_order_unified.group_crm_order_unified_manager")
+            or self.env.user.has_group("mass_mailing.group_mass_mailing_user")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only marketing users and Customer Hub managers can recompute segments."  # noqa: E501 (one translatable literal)
+                )
+            )
+
+    def action_recompute(self):
+        """Button: recompute these segments now (RFM scores first when an
+        RFM segment is among them)."""
+        self._check_can_recompute()
+        self.check_access("read")
+        companies = self.filtered(lambda s: s.segment_type == "rfm").company_id
+        for company in companies:
+            self.env["cou.rfm.score"].sudo()._recompute_company(company)
+        result = self.sudo()._recompute(commit=False)
+        return self._notify_recompute(result)
+
+    @api.model
+    def action_recompute_all(self):
+        """Menu/server action: RFM and every segment of the user's companies."""
+        self._check_can_recompute()
+        result = self.sudo()._recompute_all(commit=False, companies=self.env.companies)
+        return self._notify_recompute(result)
+
+    def _notify_recompute(self, result):
+        message = self.env._(
+            "%(done)s segment(s) recomputed, %(skipped)s left to another worker, %(broken)s broken.",  # noqa: E501 (one translatable literal)
+            done=len(result["done"]),
+            skipped=len(result["skipped"]),
+            broken=len(result["broken"]),
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Segments"),
+                "message": message,
+                "type": "warning" if result["broken"] else "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_view_members(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_order_unified_segment.cou_segment_member_action"
+        )
+        action["domain"] = [("segment_id", "=", self.id)]
+        action["context"] = {"search_default_filter_current": 1}
+        return action
+
+    def action_view_partners(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.name,
+            "res_model": "res.partner",
+            "view_mode": "list,kanban,form",
+            "domain": [("cou_segment_ids", "in", self.ids)],
+        }
+
+    def action_create_mailing(self):
+        """Open a new mass mailing that targets this segment."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mailing.mailing",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_cou_segment_id": self.id,
+                "default_mailing_type": "mail",
+                "default_mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "default_subject": self.name,
+            },
+        }
+
+    # === BUSINESS METHODS === #
+    @api.model
+    def _ensure_rfm_segments(self, companies=None):
+        """Create the named RFM segments of ``companies`` that are missing,
+        with their names translated in every active language."""
+        companies = companies or self.env["res.company"].sudo().search([])
+        existing = {
+            (company.id, code)
+            for company, code in self.sudo()
+            .with_context(active_test=False)
+            ._read_group(
+                [("segment_type", "=", "rfm"), ("company_id", "in", companies.ids)],
+                ["company_id", "rfm_code"],
+            )
+        }
+        codes = [code for code, _label in RFM_SEGMENT_CODES]
+        vals_list = [
+            {
+                "name": dict(RFM_SEGMENT_CODES)[code],
+                "segment_type": "rfm",
+                "rfm_code": code,
+                "company_id": company.id,
+                "sequence": index,
+                "color": index,
+            }
+            for company in companies
+            for index, code in enumerate(codes, start=1)
+            if (company.id, code) not in existing
+        ]
+        if not vals_list:
+            return self.browse()
+        segments = self.sudo().with_context(lang="en_US").create(vals_list)
+        field = self._fields["rfm_code"]
+        for lang, _name in self.env["res.lang"].get_installed():
+            if lang == "en_US":
+                continue
+            labels = dict(
+                field._description_selection(self.with_context(lang=lang).env)
+            )
+            for segment in segments:
+                segment.with_context(
+                    lang=lang, cou_segment_no_recompute=True
+                ).name = labels[segment.rfm_code]
+        return segments
+
+    def _get_eval_context(self):
+        return {
+            "datetime": safe_datetime,
+            "dateutil": safe_dateutil,
+            "time": safe_time,
+            "relativedelta": safe_dateutil.relativedelta.relativedelta,
+            "context_today": lambda: fields.Date.context_today(self),
+            "uid": self.env.uid,
+            "company_id": self.company_id.id,
+        }
+
+    def _get_domain(self):
+        self.ensure_one()
+        domain = safe_eval(self.domain or "[]", self._get_eval_context())
+        if not isinstance(domain, list | tuple):
+            raise ValueError(self.env._("A filter must be a list of conditions."))
+        return list(domain)
+
+    def _get_target_query(self, partner_ids=None):
+        """SQL selecting the partner ids (column partner_id) that must be
+        members of this segment now. Raises when a rule's filter is unusable."""
+        self.ensure_one()
+        restrict = SQL("")
+        if self.segment_type == "rfm":
+            if partner_ids is not None:
+                restrict = SQL("AND partner_id = ANY(%s)", list(partner_ids))
+            return SQL(
+                "SELECT partner_id FROM cou_rfm_score WHERE company_id = %s AND "
+                "segment_code = %s %s",
+                self.company_id.id,
+                self.rfm_code,
+                restrict,
+            )
+        if self.segment_type == "static":
+            if partner_ids is not None:
+                restrict = SQL("AND rel.partner_id = ANY(%s)", list(partner_ids))
+            return SQL(
+                """
+                SELECT DISTINCT rel.partner_id
+                  FROM cou_segment_static_partner_rel rel
+                  JOIN res_partner p ON p.id = rel.partner_id AND p.active
+                 WHERE rel.segment_id = %s %s
+                """,
+                self.id,
+                restrict,
+            )
+        # rule: the filter on the company's commercial entities
+        Partner = (
+            self.env["res.partner"]
+            .sudo()
+            .with_company(self.company_id)
+            .with_context(active_test=True)
+        )
+        domain = self._get_domain()
+        domain = [("company_id", "in", [False, self.company_id.id])] + domain
+        if partner_ids is not None:
+            domain = [("id", "in", list(partner_ids))] + domain
+        query = Partner._search(domain)
+        query.add_where(
+            SQL(
+                "%s = %s",
+                SQL.identifier(query.table, "commercial_partner_id"),
+                SQL.identifier(query.table, "id"),
+            )
+        )
+        return SQL(
+            "SELECT DISTINCT q.id AS partner_id FROM (%s) q",
+            query.select(SQL.identifier(query.table, "id")),
+        )
+
+    def _mark_broken(self, reason):
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE cou_segment SET state = 'broken', broken_reason = %s, "
+                "write_date = %s WHERE id = %s",
+                reason,
+                fields.Datetime.now(),
+                self.id,
+            )
+        )
+        self.invalidate_recordset(["state", "broken_reason"])
+
+    def _swap_members(self, partner_ids=None, wait=False):
+        """Replace the current members of this segment by its target set in
+        one transaction, set-based: leavers get ``date_to``, newcomers a new
+        row, stayers are untouched. ``partner_ids`` limits the swap to those
+        customers (order confirmation).
+
+        Worker safety: the segment row is locked first (FOR NO KEY UPDATE);
+        with ``wait`` False a segment locked by another worker is skipped
+        (returns False). The lock, the UPDATE of the segment row at the end
+        and the partial unique index on current members make a concurrent run
+        either wait, skip, or fail with a serialization error that the caller
+        rolls back - never duplicate or lose a member.
+        """
+        self.ensure_one()
+        cr = self.env.cr
+        lock = (
+            SQL("FOR NO KEY UPDATE") if wait else SQL("FOR NO KEY UPDATE SKIP LOCKED")
+        )
+        cr.execute(SQL("SELECT id FROM cou_segment WHERE id = %s %s", self.id, lock))
+        if not cr.fetchone():
+            return False
+        target = self._get_target_query(partner_ids)  # may raise: rule filter broken
+        self.env["cou.segment.member"].flush_model()
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        # The difference between the target and the current members, in one
+        # FULL JOIN (always a hash or merge join, so its cost stays linear
+        # whatever the statistics of cou_segment_member say; an anti-join
+        # planned from stale statistics, or probing the table the same
+        # statement writes, can turn quadratic). Dropped below; a failure
+        # rolls its creation back with the savepoint or transaction.
+        restrict = (
+            SQL("AND m.partner_id = ANY(%s)", list(partner_ids))
+            if partner_ids is not None
+            else SQL("")
+        )
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE cou_segment_target ON COMMIT DROP AS
+                SELECT COALESCE(t.partner_id, c.partner_id) AS partner_id,
+                       c.id AS member_id,
+                       t.partner_id IS NOT NULL AS in_target
+                  FROM (SELECT DISTINCT q.partner_id FROM (%(target)s) q WHERE
+                      q.partner_id IS NOT NULL) t
+                  FULL JOIN (SELECT m.id, m.partner_id FROM cou_segment_member m
+                              WHERE m.segment_id = %(segment)s AND m.date_to IS NULL
+                                  %(restrict)s) c
+                         ON c.partner_id = t.partner_id
+                """,
+                segment=self.id,
+                target=target,
+                restrict=restrict,
+            )
+        )
+        cr.execute(SQL("ANALYZE cou_segment_target"))
+        cr.execute(
+            SQL(
+                """
+                UPDATE cou_segment_member m
+                   SET date_to = %(now)s, write_date = %(now)s, write_uid = %(uid)s
+                 WHERE m.id = ANY(ARRAY(SELECT d.member_id FROM cou_segment_target d
+                     WHERE NOT d.in_target))
+                   AND m.date_to IS NULL
+             RETURNING m.id
+                """,
+                now=now,
+                uid=uid,
+            )
+        )
+        left_ids = [row[0] for row in cr.fetchall()]
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO cou_segment_member
+                       (segment_id, partner_id, company_id, date_from, create_uid,
+                           create_date, write_uid, write_date)
+                SELECT %(segment)s, t.partner_id, %(company)s, %(now)s, %(uid)s,
+                    %(now)s, %(uid)s, %(now)s
+                  FROM cou_segment_target t
+                 WHERE t.in_target AND t.member_id IS NULL
+             RETURNING id
+                """,
+                segment=self.id,
+                company=self.company_id.id,
+                now=now,
+                uid=uid,
+            )
+        )
+        entered_ids = [row[0] for row in cr.fetchall()]
+        # a full swap leaves exactly the target as current members
+        self._update_figures(now, from_target=partner_ids is None)
+        cr.execute(SQL("DROP TABLE cou_segment_target"))
+        self.env["cou.segment.member"].invalidate_model()
+        self.invalidate_recordset(["member_ids"])
+        self._run_member_automations(entered_ids, left_ids)
+        return True
+
+    def _update_figures(self, now, from_target=False):
+        """Store member count, members' revenue and revenue share (one
+        statement). ``from_target``: the current members are exactly the rows
+        of the temporary table cou_segment_target in the target (full swap), read from
+        it instead of the member table."""
+        self.env["cou.rfm.score"].flush_model()
+        if from_target:
+            members = SQL("SELECT partner_id FROM cou_segment_target WHERE in_target")
+        else:
+            members = SQL(
+                "SELECT partner_id FROM cou_segment_member WHERE segment_id = %s AND "
+                "date_to IS NULL",
+                self.id,
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE cou_segment s
+                   SET member_count = x.cnt,
+                       revenue = x.rev,
+                       revenue_share = CASE WHEN tot.rev > 0 THEN ROUND(100 * x.rev /
+                           tot.rev, 2) ELSE 0 END,
+                       last_compute_date = %(now)s,
+                       state = 'ok',
+                       broken_reason = NULL,
+                       write_date = %(now)s
+                  FROM (SELECT COUNT(*) AS cnt, COALESCE(SUM(r.monetary), 0) AS rev
+                          FROM (%(members)s) m
+                          LEFT JOIN cou_rfm_score r ON r.partner_id = m.partner_id AND
+                              r.company_id = %(company)s) x,
+                       (SELECT COALESCE(SUM(monetary), 0) AS rev FROM cou_rfm_score
+                           WHERE company_id = %(company)s) tot
+                 WHERE s.id = %(segment)s
+                """,
+                now=now,
+                company=self.company_id.id,
+                segment=self.id,
+                members=members,
+            )
+        )
+        self.invalidate_recordset(
+            [
+                "member_count",
+                "revenue",
+                "revenue_share",
+                "last_compute_date",
+                "state",
+                "broken_reason",
+            ]
+        )
+
+    def _run_member_automations(self, entered_ids, left_ids):
+        """Run the automated actions of cou.segment.member for rows written
+        in SQL: creation triggers for newcomers, update triggers (date_to
+        changed) for leavers. One search when no automation exists."""
+        Member = self.env["cou.segment.member"]
+        Automation = self.env["base.automation"]
+        if entered_ids:
+            members = Member.browse(entered_ids)
+            for automation in Automation._get_actions(
+                members, CREATE_TRIGGERS
+            ).with_context(old_values=None):
+                automation._process(automation._filter_post(members, feedback=True))
+        if left_ids:
+            members = Member.browse(left_ids)
+            old_values = {member_id: {"date_to": False} for member_id in left_ids}
+            for automation in Automation._get_actions(
+                members, WRITE_TRIGGERS
+            ).with_context(old_values=old_values):
+                records, domain_post = automation._filter_post_export_domain(
+                    members, feedback=True
+                )
+                automation._process(records, domain_post=domain_post)
+
+    def _recompute(self, commit=False):
+        """Recompute the membership of these segments, each in its own
+        transaction (``commit``) or savepoint. A rule whose filter no longer
+        works (field removed...) marks its segment broken and is skipped; the
+        others go on. Returns {"done", "skipped", "broken"} lists of ids."""
+        result = {"done": [], "skipped": [], "broken": []}
+        cr = self.env.cr
+        for segment_id in self.ids:
+            segment = self.browse(segment_id)
+            try:
+                if commit:
+                    done = segment._swap_members()
+                    cr.commit()  # pylint: disable=invalid-commit (batch job: one segment at a time)
+                else:
+                    with cr.savepoint():
+                        done = segment._swap_members()
+            except CONCURRENCY_ERRORS as exc:
+                if commit:
+                    cr.rollback()
+                self.env.invalidate_all()
+                _logger.info(
+                    "Segment %s left to a concurrent recomputation (%s)",
+                    segment_id,
+                    exc.__class__.__name__,
+                )
+                result["skipped"].append(segment_id)
+                continue
+            except Exception as exc:  # noqa: BLE001 - a broken filter must not stop the others
+                if commit:
+                    cr.rollback()
+                self.env.invalidate_all()
+                _logger.warning("Segment %s is broken: %s", segment_id, exc)
+                segment._mark_broken(str(exc) or exc.__class__.__name__)
+                if commit:
+                    cr.commit()  # pylint: disable=invalid-commit (batch job: one segment at a time)
+                result["broken"].append(segment_id)
+                continue
+            result["done" if done else "skipped"].append(segment_id)
+        return result
+
+    @api.model
+    def _recompute_all(self, commit=True, companies=None):
+        """RFM scores of each company, then every active segment."""
+        companies = companies or self.env["res.company"].search([])
+        self._ensure_rfm_segments(companies)
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit (batch job: one segment at a time)
+        for company in companies:
+            try:
+                self.env["cou.rfm.score"]._recompute_company(company)
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit (batch job: one segment at a time)
+            except CONCURRENCY_ERRORS:
+                if not commit:
+                    raise
+                self.env.cr.rollback()
+                _logger.info(
+                    "RFM of company %s left to a concurrent recomputation", company.id
+                )
+        segments = self.search(
+            [("company_id", "in", companies.ids)], order="segment_type, id"
+        )
+        return segments._recompute(commit=commit)
+
+    @api.model
+    def _cron_recompute(self):
+        """Scheduled job: recompute RFM and all segments, committing after the
+        RFM of each company and after each segment. Safe with several workers:
+        a company or segment being recomputed by another worker is skipped."""
+        return self.sudo()._recompute_all(commit=True)
+
+    # === DEMO === #
+    @api.model
+    def _demo_recompute(self):
+        """demo/cou_segment_demo.xml: RFM and segments of the demo company,
+        after the demo generator built its orders."""
+        return self.sudo()._recompute_all(commit=False, companies=self.env.company)

@@ -1,0 +1,247 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import SQL, mute_logger
+
+from .common import CouSegmentCommon
+
+TODAY = "2025-06-30"
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentRfm(CouSegmentCommon):
+    """RFM scores and segment names on a hand-built set with known answers.
+
+    Company B, today 2025-06-30, window 24 months (from 2023-06-30). Six buyers:
+
+    ===  ==========  ======  ===========  ====================  =  =  =  ==  =========
+    who  last order  orders  net revenue  note                  R  F  M  FM  segment
+    ===  ==========  ======  ===========  ====================  =  =  =  ==  =========
+    A    2025-06-25  5       5000                               4  5  5  5   loyal
+    B    2025-05-01  3       3000                               3  4  4  4   loyal
+    C    2025-01-10  2       1000                               2  3  3  3   at_risk
+    D    2024-09-01  1       500                                1  1  1  1   lost
+    E    2023-12-01  1       100                                1  1  1  1   lost
+    F    2025-06-25  1       2000 - 1500  ties A (recency), D   4  1  1  1   promising
+    G    -           0       -300         refunds only          1  1  1  1   lost
+    H    2023-01-01  1       -            outside the window    (no score)
+    I    2025-06-01  0       -            cancelled order only  (no score)
+    ===  ==========  ======  ===========  ====================  =  =  =  ==  =========
+
+    score = 1 + floor(5 * W / N), N = 6 buyers, W = buyers with a strictly
+    worse value: ties share the lower score (A and F: W = 4 -> R = 4).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        P = cls._seg_partner
+        cls.a, cls.b, cls.c, cls.d, cls.e, cls.f, cls.g, cls.h, cls.i = (
+            P(f"COU RFM {x}") for x in "ABCDEFGHI"
+        )
+        order = cls._seg_order
+        for date in (
+            "2024-07-01",
+            "2024-10-01",
+            "2025-01-01",
+            "2025-03-01",
+            "2025-06-25",
+        ):
+            order(cls.a, 1000, date)
+        for date in ("2024-08-01", "2025-02-01", "2025-05-01"):
+            order(cls.b, 1000, date)
+        order(cls.c, 400, "2024-11-01")
+        order(cls.c, 600, "2025-01-10")
+        order(cls.d, 500, "2024-09-01")
+        order(cls.e, 100, "2023-12-01")
+        order(cls.f, 2000, "2025-06-25")
+        cls._seg_refund(cls.f, 1500, "2025-06-26")
+        cls._seg_refund(cls.g, 300, "2025-03-01")
+        order(cls.h, 700, "2023-01-01")
+        order(cls.i, 900, "2025-06-01").with_context(
+            disable_cancel_warning=True
+        ).action_cancel()
+        cls.buyers = (
+            cls.a | cls.b | cls.c | cls.d | cls.e | cls.f | cls.g | cls.h | cls.i
+        )
+
+    def _recompute(self):
+        with freeze_time(TODAY):
+            return self.env["cou.segment"]._recompute_all(
+                commit=False, companies=self.company
+            )
+
+    def _scores(self):
+        scores = self.env["cou.rfm.score"].search(
+            [("company_id", "=", self.company.id)]
+        )
+        return {
+            s.partner_id: (s.r_score, s.f_score, s.m_score, s.fm_score, s.segment_code)
+            for s in scores
+        }
+
+    def test_segment_rfm_scores_known_answers(self):
+        self._recompute()
+        expected = {
+            self.a: (4, 5, 5, 5, "loyal"),
+            self.b: (3, 4, 4, 4, "loyal"),
+            self.c: (2, 3, 3, 3, "at_risk"),
+            self.d: (1, 1, 1, 1, "lost"),
+            self.e: (1, 1, 1, 1, "lost"),
+            self.f: (4, 1, 1, 1, "promising"),
+            self.g: (1, 1, 1, 1, "lost"),
+        }
+        self.assertEqual(self._scores(), expected)
+        score_f = self.env["cou.rfm.score"].search(
+            [("partner_id", "=", self.f.id), ("company_id", "=", self.company.id)]
+        )
+        self.assertAlmostEqual(score_f.monetary, 500.0)
+        self.assertEqual(score_f.recency_days, 5)
+        score_g = self.env["cou.rfm.score"].search(
+            [("partner_id", "=", self.g.id), ("company_id", "=", self.company.id)]
+        )
+        self.assertEqual((score_g.frequency, score_g.monetary), (0, -300.0))
+        # the partner fields read the current company's scores, on every contact
+        contact = self.env["res.partner"].create(
+            {"name": "COU RFM A contact", "parent_id": self.a.id}
+        )
+        partners = (self.a | contact).with_company(self.company)
+        self.assertEqual(partners.mapped("rfm_recency_score"), [4, 4])
+        self.assertEqual(partners.mapped("rfm_segment"), ["loyal", "loyal"])
+        self.assertEqual(self.a.with_company(self.company_a).rfm_segment, False)
+        # and are searchable (domain editor, rule segments)
+        found = (
+            self.env["res.partner"]
+            .with_company(self.company)
+            .search([("id", "in", self.buyers.ids), ("rfm_monetary_score", ">=", 4)])
+        )
+        self.assertEqual(found, self.a | self.b)
+
+    def test_segment_rfm_membership_and_figures(self):
+        result = self._recompute()
+        self.assertFalse(result["broken"])
+        self.assertEqual(self._members(self._rfm_segment("loyal")), self.a | self.b)
+        self.assertEqual(
+            self._members(self._rfm_segment("lost")), self.d | self.e | self.g
+        )
+        self.assertEqual(self._members(self._rfm_segment("promising")), self.f)
+        self.assertFalse(self._members(self._rfm_segment("champions")))
+        loyal = self._rfm_segment("loyal")
+        self.assertEqual(loyal.member_count, 2)
+        # total net revenue 5000 + 3000 + 1000 + 500 + 100 + 500 - 300 = 9800
+        self.assertAlmostEqual(loyal.revenue, 8000.0)
+        self.assertAlmostEqual(loyal.revenue_share, round(100 * 8000 / 9800, 2))
+        # the partner's current segments and the "In segment" search
+        self.assertIn(loyal, self.a.with_company(self.company).cou_segment_ids)
+        found = self.env["res.partner"].search([("cou_segment_ids", "in", loyal.ids)])
+        self.assertEqual(found, self.a | self.b)
+        found = self.env["res.partner"].search(
+            [("id", "in", self.buyers.ids), ("cou_segment_ids", "=", False)]
+        )
+        self.assertEqual(found, self.h | self.i)
+        # a second run changes nothing: no new history row
+        count = self.env["cou.segment.member"].search_count(
+            [("company_id", "=", self.company.id)]
+        )
+        self._recompute()
+        self.assertEqual(
+            self.env["cou.segment.member"].search_count(
+                [("company_id", "=", self.company.id)]
+            ),
+            count,
+        )
+
+    def test_segment_rfm_mapping_editable(self):
+        mapping = self.env.ref("crm_order_unified_segment.cou_rfm_segment_map_r1_fm1")
+        mapping.with_user(self.user_hub_manager).segment_code = "hibernating"
+        self._recompute()
+        self.assertEqual(
+            self._members(self._rfm_segment("hibernating")), self.d | self.e | self.g
+        )
+        self.assertFalse(self._members(self._rfm_segment("lost")))
+        with self.assertRaises(ValidationError):
+            self.env["cou.rfm.segment.map"].sudo().create(
+                {"r_score": 6, "fm_score": 1, "segment_code": "lost"}
+            )
+        with self.assertRaises(AccessError):
+            self.env.ref(
+                "crm_order_unified_segment.cou_rfm_segment_map_r1_fm2"
+            ).with_user(self.user_marketing).segment_code = "lost"
+
+    def test_segment_rfm_window_setting(self):
+        self.company.cou_rfm_window_months = (
+            12  # from 2024-06-30: E leaves the population
+        )
+        self._recompute()
+        self.assertNotIn(self.e, self._scores())
+        self.assertIn(self.d, self._scores())
+
+    def test_segment_rfm_order_confirmation_updates_customer(self):
+        self._recompute()
+        self.assertIn(self.d, self._members(self._rfm_segment("lost")))
+        # D orders again today: scored against the others' current values without the
+        # job.
+        # R: 5 worse of N = 6 -> 5; F = 2: E, F worse -> 2; M = 1000: E, F worse -> 2;
+        # FM = 2
+        with freeze_time(TODAY):
+            self._seg_order(self.d, 500, TODAY)
+        score = self.env["cou.rfm.score"].search(
+            [("partner_id", "=", self.d.id), ("company_id", "=", self.company.id)]
+        )
+        self.assertEqual(
+            (score.r_score, score.f_score, score.m_score, score.segment_code),
+            (5, 2, 2, "potential_loyalist"),
+        )
+        self.assertNotIn(self.d, self._members(self._rfm_segment("lost")))
+        self.assertIn(self.d, self._members(self._rfm_segment("potential_loyalist")))
+        history = self.env["cou.segment.member"].search(
+            [
+                ("partner_id", "=", self.d.id),
+                ("segment_id", "=", self._rfm_segment("lost").id),
+            ]
+        )
+        self.assertEqual(len(history), 1)
+        self.assertTrue(history.date_to)
+
+    def test_segment_automation_on_entering_at_risk(self):
+        automation = self.env.ref(
+            "crm_order_unified_segment.base_automation_cou_segment_at_risk"
+        )
+        automation.active = True
+        self.c.user_id = self.user_salesman_b
+        self._recompute()
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.c.id)]
+        )
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(activities.user_id, self.user_salesman_b)
+        others = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", (self.buyers - self.c).ids),
+            ]
+        )
+        self.assertFalse(others)
+
+    def test_segment_recompute_button_and_query_budget(self):
+        self._recompute()
+        segment = self._rfm_segment("loyal")
+        # a no-op swap costs the same number of queries whatever the size
+        with self.assertQueryCount(12):
+            segment._swap_members()
+
+    @mute_logger("odoo.addons.crm_order_unified_segment.models.cou_segment")
+    def test_segment_rfm_job_skips_company_locked_by_other_worker(self):
+        """The RFM of a company that another worker is recomputing is skipped."""
+        with self.registry.cursor() as other_cr:
+            other_cr.execute(
+                SQL("SELECT pg_advisory_xact_lock(%s, %s)", 0x434F5552, self.company.id)
+            )
+            with freeze_time(TODAY):
+                self.assertFalse(
+                    self.env["cou.rfm.score"]._recompute_company(self.company)
+                )
+            other_cr.rollback()
+        with freeze_time(TODAY):
+            self.assertTrue(self.env["cou.rfm.score"]._recompute_company(self.company))

@@ -1,0 +1,54 @@
+from odoo.addons.crm_order_unified.tests.common_tour import CouTourCase
+
+
+class TestSegmentUi(CouTourCase):
+    """Build a rule segment with the domain editor and send a test mailing to it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"].with_context(tracking_disable=True)
+        cls.customers = Partner.create(
+            [
+                {
+                    "name": "COU Tour Customer 1",
+                    "is_company": True,
+                    "ref": "COUTOUR",
+                    "email": "t1@example.com",
+                },
+                {
+                    "name": "COU Tour Customer 2",
+                    "is_company": True,
+                    "ref": "COUTOUR",
+                    "email": "t2@example.com",
+                },
+            ]
+        )
+        Partner.create(
+            {
+                "name": "COU Tour Contact",
+                "parent_id": cls.customers[0].id,
+                "ref": "COUTOUR",
+            }
+        )
+
+    def test_segment_tour(self):
+        self.env.ref("base.user_admin").groups_id |= self.env.ref(
+            "mass_mailing.group_mass_mailing_user"
+        )
+        self.start_tour(
+            "/odoo/action-crm_order_unified_segment.cou_segment_action?debug=1",
+            "crm_order_unified_segment_tour",
+            login="admin",
+        )
+        segment = self.env["cou.segment"].search([("name", "=", "Tour Segment")])
+        self.assertEqual(segment.segment_type, "rule")
+        self.assertEqual(segment.member_ids.partner_id, self.customers)
+        mailing = self.env["mailing.mailing"].search(
+            [("cou_segment_id", "=", segment.id)]
+        )
+        self.assertEqual(mailing.subject, "Hello Tour Segment")
+        self.assertEqual(set(mailing._get_recipients()), set(self.customers.ids))
+        self.assertIn(
+            "tour.segment@example.com", " ".join(mailing.message_ids.mapped("body"))
+        )
