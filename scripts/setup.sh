@@ -4,7 +4,7 @@
 # A second run checks stamps and returns in seconds.
 source "$(dirname "$0")/common.sh"
 
-APT_PACKAGES="build-essential python3-dev libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev libjpeg-dev zlib1g-dev libffi-dev postgresql chromium fonts-noto-cjk docker-compose"
+APT_PACKAGES="build-essential python3-dev libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev libjpeg-dev zlib1g-dev libffi-dev postgresql chromium fonts-noto-cjk docker-compose wkhtmltopdf"
 
 install_debian_packages() {
     command -v dpkg-query >/dev/null 2>&1 || return 0

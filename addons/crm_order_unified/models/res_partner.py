@@ -3,6 +3,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 CUSTOMER_360_GROUP = "crm_order_unified.group_crm_order_unified_user"
@@ -260,6 +261,8 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._cou_check_no_figure_written(vals)
         partners = super().create(vals_list)
         # A new contact of an existing company shows the company's figures.
         contacts = partners.filtered("parent_id")
@@ -268,6 +271,7 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        self._cou_check_no_figure_written(vals)
         moving = self.browse()
         if {"parent_id", "is_company"} & set(vals) and not self.env.context.get(
             "cou_skip_customer_360"
@@ -278,6 +282,26 @@ class ResPartner(models.Model):
             # old commercial entities lose the contact's documents, new ones gain them
             (moving | self.commercial_partner_id)._cou_mark_customer_360_dirty()
         return res
+
+    @api.model
+    def _cou_check_no_figure_written(self, vals):
+        """The figures follow from the documents: only their refresh (in SQL)
+        writes them, never a user, an import or an automated action."""
+        written = set(vals) & set(self._cou_customer_360_fnames())
+        if written:
+            fields_ = self._fields
+            raise AccessError(
+                self.env._(
+                    "Customer 360 figures are computed from the customer's orders, "
+                    "deliveries, invoices and payments; they cannot be written "
+                    "(%(fields)s).",
+                    fields=", ".join(
+                        sorted(
+                            fields_[f]._description_string(self.env) for f in written
+                        )
+                    ),
+                )
+            )
 
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
         # A figure without a value for the current company means 0 (nothing

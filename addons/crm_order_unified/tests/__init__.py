@@ -6,4 +6,5 @@ from . import test_i18n
 from . import test_performances
 from . import test_timeline
 from . import test_ui_customer360
+from . import test_ui_reports
 from . import test_ui_timeline

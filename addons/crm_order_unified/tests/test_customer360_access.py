@@ -156,3 +156,23 @@ class TestCustomer360Access(CouCommon):
         invoice.partner_id = False
         with self.assertRaisesRegex(UserError, "Set a customer"):
             invoice.action_cou_view_customer()
+
+    def test_figures_cannot_be_written(self):
+        """Only the refresh writes the figures: not a user who may edit
+        contacts, not an import, not the superuser through the ORM."""
+        partner = self.customer_company.with_user(self.user_sale_manager)
+        for fname, value in (
+            ("customer_lifetime_revenue", 1e9),
+            ("customer_order_count", 42),
+            ("customer_overdue_amount", 0.0),
+        ):
+            with self.assertRaises(AccessError):
+                partner.write({fname: value})
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].sudo().create(
+                {"name": "Forged", "customer_order_count": 5}
+            )
+        self.customer_company.invalidate_recordset()
+        self.assertNotEqual(self.customer_company.customer_lifetime_revenue, 1e9)
+        # the name and the rest of the contact stay editable
+        partner.write({"comment": "<p>Call before noon</p>"})

@@ -1,6 +1,7 @@
 from ast import literal_eval
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CouComplaintTeam(models.Model):
@@ -117,6 +118,26 @@ class CouComplaintTeam(models.Model):
         teams = super().create(vals_list)
         teams._sync_alias_contact()
         return teams
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_complaints(self):
+        """A team that has complaints (archived ones included) keeps them:
+        deleting it would orphan their stages and SLA deadlines."""
+        counts = dict(
+            self.env["cou.complaint"]
+            .with_context(active_test=False)
+            .sudo()
+            ._read_group([("team_id", "in", self.ids)], ["team_id"], ["__count"])
+        )
+        teams = [team for team in self if counts.get(team)]
+        if teams:
+            raise UserError(
+                self.env._(
+                    "The team %(teams)s has complaints: archive the team instead "
+                    "of deleting it.",
+                    teams=", ".join(team.display_name for team in teams),
+                )
+            )
 
     # === ACTION METHODS === #
     def action_view_complaints(self):

@@ -303,6 +303,23 @@ class TestComplaint(ComplaintCommon):
         )
         self.assertEqual(complaint_b.company_id, company_b)
 
+    def test_delete_team_with_sla_and_complaints(self):
+        """A team with an SLA policy and complaints is archived, not deleted
+        (a clear message, no foreign-key error); without complaints it goes,
+        with its SLA policies."""
+        team = self.env["cou.complaint.team"].create({"name": "Short-lived team"})
+        sla = self.env["cou.complaint.sla"].create(
+            {"name": "Short SLA", "team_id": team.id, "resolution_hours": 4.0}
+        )
+        complaint = self._create_complaint(team_id=team.id)
+        complaint.action_archive()
+        with self.assertRaisesRegex(UserError, "archive the team instead"):
+            team.unlink()
+        self.assertTrue(sla.exists())
+        complaint.unlink()
+        team.unlink()
+        self.assertFalse(sla.exists())
+
     def test_unlink_with_documents_refused(self):
         complaint = self._create_complaint(sale_order_id=self.order.id)
         complaint._link_return_pickings(self.delivery)
