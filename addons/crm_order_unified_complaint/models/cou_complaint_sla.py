@@ -1,7 +1,12 @@
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .cou_complaint import COMPLAINT_PRIORITIES
+
+# a year of working days: beyond it, a deadline is no target (and overflows dates)
+MAX_SLA_HOURS = 2000
 
 
 class CouComplaintSla(models.Model):
@@ -55,8 +60,20 @@ class CouComplaintSla(models.Model):
     @api.constrains("first_response_hours", "resolution_hours")
     def _check_targets(self):
         for sla in self:
+            hours = (sla.first_response_hours, sla.resolution_hours)
+            if any(math.isnan(h) or math.isinf(h) for h in hours):
+                raise ValidationError(
+                    self.env._("SLA targets must be numbers of hours.")
+                )
             if sla.first_response_hours < 0 or sla.resolution_hours < 0:
                 raise ValidationError(self.env._("SLA targets cannot be negative."))
+            if max(hours) > MAX_SLA_HOURS:
+                raise ValidationError(
+                    self.env._(
+                        "SLA targets are limited to %(hours)s working hours.",
+                        hours=MAX_SLA_HOURS,
+                    )
+                )
             if sla.resolution_hours and sla.first_response_hours > sla.resolution_hours:
                 raise ValidationError(
                     self.env._(

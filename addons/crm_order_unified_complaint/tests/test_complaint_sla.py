@@ -3,6 +3,7 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import ComplaintCommon
@@ -165,3 +166,18 @@ class TestComplaintSla(ComplaintCommon):
             self.assertEqual(len(flagged & complaints), 20, "one batch per call")
             flagged |= self.Complaint._cron_check_sla(batch_size=20)
             self.assertEqual(complaints.filtered("sla_breached"), complaints)
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintSlaBounds(ComplaintCommon):
+    def test_sla_targets_are_bounded(self):
+        """SLA hours of 1e9, NaN or infinity would break every complaint of the
+        team: they are refused with a clear message."""
+        sla = self.env["cou.complaint.sla"].create(
+            {"name": "Bounded", "team_id": self.team.id, "resolution_hours": 8.0}
+        )
+        for value in (1e9, float("nan"), float("inf"), -1.0):
+            with self.assertRaises(ValidationError), self.env.cr.savepoint():
+                sla.resolution_hours = value
+                sla.flush_recordset()
+        self.assertEqual(sla.resolution_hours, 8.0)

@@ -1,4 +1,8 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+MAX_RFM_WINDOW_MONTHS = 240
+MAX_ATTRIBUTION_WINDOW_DAYS = 365
 
 
 class ResCompany(models.Model):
@@ -40,3 +44,26 @@ class ResCompany(models.Model):
         help="Which mailing touch wins when several campaigns touched the customer "
         "within the window.",
     )
+
+    # === CONSTRAINT METHODS === #
+    @api.constrains("cou_rfm_window_months", "cou_attribution_window_days")
+    def _check_cou_windows(self):
+        for company in self:
+            if not 1 <= company.cou_rfm_window_months <= MAX_RFM_WINDOW_MONTHS:
+                raise ValidationError(
+                    self.env._(
+                        "The RFM window is between 1 and %(max)s months.",
+                        max=MAX_RFM_WINDOW_MONTHS,
+                    )
+                )
+            if (
+                not 0
+                <= company.cou_attribution_window_days
+                <= MAX_ATTRIBUTION_WINDOW_DAYS
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The attribution window is between 0 and %(max)s days.",
+                        max=MAX_ATTRIBUTION_WINDOW_DAYS,
+                    )
+                )

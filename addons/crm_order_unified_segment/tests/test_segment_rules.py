@@ -220,3 +220,21 @@ class TestSegmentRules(CouSegmentCommon):
             .with_user(self.user_salesman)
             .search([("segment_id", "=", segment.id)])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentSettingsBounds(CouSegmentCommon):
+    def test_windows_are_bounded(self):
+        """An RFM window of 100,000 months or an attribution window of 10^9
+        days would break the recompute and order confirmation: refused."""
+        company = self.env.company
+        for fname, value in (
+            ("cou_rfm_window_months", 100000),
+            ("cou_rfm_window_months", 0),
+            ("cou_attribution_window_days", 10**9),
+            ("cou_attribution_window_days", -1),
+        ):
+            with self.assertRaises(ValidationError), self.env.cr.savepoint():
+                company.write({fname: value})
+                company.flush_recordset()
+        company.write({"cou_rfm_window_months": 36, "cou_attribution_window_days": 14})
