@@ -67,6 +67,7 @@ class ResPartner(models.Model):
                 open_count,
             )
 
+    @api.depends_context("allowed_company_ids")
     def _compute_cou_complaint_rating(self):
         """Complaint ratings of the commercial entity (all its contacts), one grouped
         query."""
@@ -98,9 +99,33 @@ class ResPartner(models.Model):
             )
 
     @api.model
-    def _get_cou_complaint_rating_domain(self, commercial_partners):
+    def _get_cou_complaint_rating_domain(self, commercial_partners, as_ids=False):
+        """Ratings of the customers' complaints in the user's current companies.
+
+        :param as_ids: the complaints as a list of ids (for an action's domain,
+            sent to the web client) rather than a subquery (one query in all)
+        """
+        complaints = (
+            self.env["cou.complaint"]
+            .sudo()
+            .with_context(active_test=False)
+            ._search(
+                [
+                    ("commercial_partner_id", "in", commercial_partners.ids),
+                    ("company_id", "in", self.env.companies.ids),
+                ]
+            )
+        )
+        if as_ids:
+            complaints = self.env["cou.complaint"].sudo().browse(complaints)
         return [
             ("res_model", "=", "cou.complaint"),
+            # the customers' complaints in the user's current companies only
+            (
+                "res_id",
+                "in",
+                complaints.ids if as_ids else complaints,
+            ),
             ("partner_id.commercial_partner_id", "in", commercial_partners.ids),
             ("consumed", "=", True),
             ("rating", ">=", 1),  # rating_data.RATING_LIMIT_MIN: 0 means "not rated"
@@ -112,7 +137,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         commercial = self.commercial_partner_id
         return self.env["cou.complaint"]._get_ratings_action(
-            self._get_cou_complaint_rating_domain(commercial),
+            self._get_cou_complaint_rating_domain(commercial, as_ids=True),
             self.env._(
                 "Complaint ratings of %(customer)s", customer=commercial.display_name
             ),

@@ -245,3 +245,33 @@ class TestComplaintBreachOnSave(ComplaintCommon):
             self.assertFalse(
                 complaint.activity_ids, "a closed complaint needs no reminder"
             )
+
+    def test_customer_rating_counts_per_company(self):
+        """A rating on a complaint of company B does not count for company A."""
+        company_b = self.env["res.company"].create({"name": "COU Ratings B"})
+        self.env.user.company_ids |= company_b
+        team_b = self.env["cou.complaint.team"].create(
+            {"name": "Care B", "company_id": company_b.id}
+        )
+        complaint_b = self.Complaint.with_company(company_b).create(
+            {
+                "name": "B: late parcel",
+                "team_id": team_b.id,
+                "partner_id": self.contact.id,
+                "company_id": company_b.id,
+            }
+        )
+        rating = self.env["rating.rating"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("cou.complaint"),
+                "res_id": complaint_b.id,
+                "partner_id": self.contact.id,
+                "rating": 1,
+                "consumed": True,
+            }
+        )
+        in_a = self.customer.with_context(allowed_company_ids=[self.env.company.id])
+        self.assertEqual(in_a.cou_complaint_rating_count, 0)
+        in_b = self.customer.with_context(allowed_company_ids=[company_b.id])
+        self.assertEqual(in_b.cou_complaint_rating_count, 1)
+        self.assertTrue(rating)
