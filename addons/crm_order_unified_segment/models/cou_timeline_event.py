@@ -16,7 +16,6 @@ class CouTimelineEvent(models.Model):
             "date_from",
             "date_to",
         ],
-        "cou.segment": ["name"],
         "mailing.trace": [
             "model",
             "res_id",
@@ -27,7 +26,9 @@ class CouTimelineEvent(models.Model):
             "links_click_datetime",
             "trace_status",
         ],
-        "mailing.mailing": ["subject"],
+        "mailing.mailing": ["subject", "campaign_id", "cou_segment_id", "user_id"],
+        "cou.segment": ["name", "company_id"],
+        "res.users": ["company_id"],
         "utm.campaign": ["title", "company_id"],
         "sale.order": [
             "cou_attributed_campaign_id",
@@ -99,13 +100,21 @@ class CouTimelineEvent(models.Model):
             " JOIN res_partner AS cou_member_partner ON cou_member_partner.id = "
             "cou_segment_member.partner_id"
         )
-        # mailing touches: anyone who may read the customer sees them
+        # mailing touches: anyone who may read the customer sees them, in the
+        # company of the mailing (its campaign's, else its segment's, else its
+        # sender's): a shared contact does not show another company's mailings
         trace_from = SQL(
             "mailing_trace"
             " JOIN res_partner ON res_partner.id = mailing_trace.res_id AND "
             "mailing_trace.model = 'res.partner'"
             " JOIN mailing_mailing AS cou_mailing ON cou_mailing.id = "
             "mailing_trace.mass_mailing_id"
+            " LEFT JOIN utm_campaign AS cou_trace_campaign ON cou_trace_campaign.id = "
+            "COALESCE(mailing_trace.campaign_id, cou_mailing.campaign_id)"
+            " LEFT JOIN cou_segment AS cou_trace_segment ON cou_trace_segment.id = "
+            "cou_mailing.cou_segment_id"
+            " LEFT JOIN res_users AS cou_trace_sender ON cou_trace_sender.id = "
+            "cou_mailing.user_id"
         )
         trace_common = {
             "row": SQL("mailing_trace.id"),
@@ -118,6 +127,10 @@ class CouTimelineEvent(models.Model):
                 "ELSE 'res.partner' END"
             ),
             "res_id": SQL("COALESCE(mailing_trace.campaign_id, res_partner.id)"),
+            "company_id": SQL(
+                "COALESCE(cou_trace_campaign.company_id, cou_trace_segment.company_id, "
+                "cou_trace_sender.company_id)"
+            ),
             "is_internal": True,
         }
         return [
