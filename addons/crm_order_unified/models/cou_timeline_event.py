@@ -305,7 +305,8 @@ class CouTimelineEvent(models.Model):
         ``code`` (int, 1-63)
             Unique per source; the event id is ``row * 64 + code``.
             Codes 1-29 belong to the timeline itself, 30-39 to complaints,
-            40-49 to segments and campaigns, 50-63 to other addons.
+            40-49 to segments and campaigns, 55 to care warnings, the rest of
+            50-63 to other addons.
         ``model`` (str)
             The model whose read access decides who sees the events: its
             access rights and record rules (of the current user and allowed

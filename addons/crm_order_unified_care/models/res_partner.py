@@ -1,0 +1,98 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    cou_care_link_ids = fields.One2many(
+        comodel_name="cou.care.partner.attribute",
+        inverse_name="partner_id",
+        string="Care Attribute Assignments",
+        help="The customer's care attributes, with where each comes from (on the "
+        "commercial entity).",
+    )
+    cou_care_customer_link_ids = fields.One2many(
+        comodel_name="cou.care.partner.attribute",
+        string="Customer's Care Attributes",
+        related="commercial_partner_id.cou_care_link_ids",
+        readonly=True,
+    )
+    care_attribute_ids = fields.Many2many(
+        comodel_name="cou.care.attribute",
+        string="Care Attributes",
+        compute="_compute_care_attribute_ids",
+        inverse="_inverse_care_attribute_ids",
+        search="_search_care_attribute_ids",
+        help="The customer's care attributes, set by hand or derived from its orders. "
+        "They belong to the company (commercial entity) and show on all its contacts.",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends(
+        "commercial_partner_id",
+        "commercial_partner_id.cou_care_link_ids.attribute_id",
+        "commercial_partner_id.cou_care_link_ids.company_id",
+    )
+    @api.depends_context("company")
+    def _compute_care_attribute_ids(self):
+        companies = self.env.companies
+        for partner in self:
+            links = partner.commercial_partner_id.sudo().cou_care_link_ids
+            partner.care_attribute_ids = links.filtered(
+                lambda link: (not link.company_id or link.company_id in companies)
+                and link.attribute_id.active
+            ).attribute_id.sudo(False)
+
+    def _inverse_care_attribute_ids(self):
+        Link = self.env["cou.care.partner.attribute"]
+        to_create = []
+        to_unlink = Link
+        for commercial in self.commercial_partner_id:
+            wanted = self.filtered(
+                lambda p, c=commercial: p.commercial_partner_id == c
+            )[:1].care_attribute_ids
+            links = commercial.cou_care_link_ids
+            held = links.attribute_id
+            to_create += [
+                {
+                    "partner_id": commercial.id,
+                    "attribute_id": attribute.id,
+                    "source": "manual",
+                }
+                for attribute in wanted - held
+            ]
+            # removing an attribute by hand removes its manual and derived
+            # assignments (a derivation gives it back at its next run)
+            # (archived attributes are not shown, so they are kept)
+            to_unlink |= links.filtered(
+                lambda link, w=wanted: link.attribute_id.active
+                and link.attribute_id not in w
+            )
+        if to_unlink:
+            to_unlink.unlink()
+        if to_create:
+            Link.create(to_create)
+
+    def _search_care_attribute_ids(self, operator, value):
+        if operator in ("=", "!=") and not value:
+            links = [("commercial_partner_id.cou_care_link_ids", operator, False)]
+            return links
+        return [
+            ("commercial_partner_id.cou_care_link_ids.attribute_id", operator, value)
+        ]
+
+    # ------------------------------------------------------------
+    # ACTION METHODS
+    # ------------------------------------------------------------
+
+    def action_cou_care_recompute(self):
+        """Derive the care attributes of these customers now."""
+        self.env["cou.care.derivation"].sudo()._recompute(self.commercial_partner_id)
+        return True
