@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/import_security.xml",
         "data/cou_history_import_data.xml",
+        "views/cou_history_import_run_templates.xml",
         "views/cou_history_import_run_views.xml",
         "views/cou_history_import_mapping_views.xml",
         "wizard/cou_history_import_templates.xml",

@@ -3,6 +3,7 @@ from . import cou_history_import_options_mixin
 from . import cou_history_import_mapping
 from . import cou_history_import_reader
 from . import cou_history_import_parser
+from . import cou_history_import_writer
 from . import cou_history_import_run
 from . import res_partner
 from . import sale_order

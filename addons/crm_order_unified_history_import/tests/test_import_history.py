@@ -107,7 +107,7 @@ class TestImportHistory(CouHistoryImportCommon):
         rejected = list(
             csv.reader(io.StringIO(base64.b64decode(wizard.rejected_file).decode()))
         )
-        reasons = {row[0]: row[1] for row in rejected[1:]}
+        reasons = {rownum: reason for rownum, reason, *_rest in rejected[1:]}
         self.assertEqual(
             reasons,
             {
@@ -250,7 +250,7 @@ class TestImportHistory(CouHistoryImportCommon):
         calls = []
 
         def failing(self, batch, cache, commit):
-            calls.append(batch[0]["ref"])
+            calls.append(batch[0].ref)
             if len(calls) == 3:
                 raise ValueError("disk full")
             return original(self, batch, cache, commit)
@@ -445,6 +445,8 @@ class TestImportHistory(CouHistoryImportCommon):
         )
 
     def _assert_rfm_values_of_alpha(self, create_invoices):
+        if "cou.rfm.score" not in self.env:
+            self.skipTest("RFM scores come with crm_order_unified_segment")
         self._run(
             cancel_mode="refund", create_invoices=create_invoices
         ).action_process()
