@@ -1,0 +1,4 @@
+from . import test_forecast_engine
+from . import test_cou_forecast
+from . import test_cou_forecast_access
+from . import test_reorder
