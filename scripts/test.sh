@@ -83,7 +83,7 @@ export PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}"
 eval "PYTEST_EXTRA=(${PYTEST_ARGS:-})"  # shell words, so -k 'a or b' works
 TEST_DIRS=()
 for addon in ${ADDONS//,/ }; do [ -d "$addon/tests" ] && TEST_DIRS+=("$addon/tests"); done
-"$VENV/bin/pytest" -p no:cacheprovider --odoo-config="$CONF" --odoo-database="$DB" \
+"$VENV/bin/pytest" -p no:cacheprovider -p no:fugue --odoo-config="$CONF" --odoo-database="$DB" \
     --ignore-glob='*/tests/test_ui*.py' "${PYTEST_EXTRA[@]}" "${TEST_DIRS[@]}" && prc=0 || prc=$?
 if [ "$prc" = 5 ]; then echo "FAILED: pytest collected no test"; prc=1; fi
 
@@ -104,7 +104,7 @@ if [ -z "${SKIP_CORE_ALONE:-}" ] && [ "$ADDONS" != crm_order_unified ] && [[ ",$
         CCONF="$STATE_DIR/odoo-test-$CORE_DB.conf"
         write_odoo_conf "$CCONF" "$CORE_DB"
         info "core alone: running the core's tests"
-        "$VENV/bin/pytest" -p no:cacheprovider --odoo-config="$CCONF" --odoo-database="$CORE_DB" \
+        "$VENV/bin/pytest" -p no:cacheprovider -p no:fugue --odoo-config="$CCONF" --odoo-database="$CORE_DB" \
             --ignore-glob='*/tests/test_ui*.py' "${PYTEST_EXTRA[@]}" crm_order_unified/tests && crc=0 || crc=$?
     fi
     [ -n "${KEEP_DB:-}${TEST_DB:-}" ] || drop_db "$CORE_DB" >/dev/null 2>&1 || true

@@ -11,6 +11,93 @@ PLACEHOLDER = re.compile(
     r'%\([a-z_]+\)[sd]|%[sd]|\{\{.*?\}\}|t-out="[^"]*"|t-att[a-z-]*="[^"]*"'
 )
 
+# sources of what customers read: mail templates' bodies and subjects, portal
+# templates, portal messages, portal controllers (see readme/GLOSSARY.md)
+CUSTOMER_FACING = re.compile(
+    r"mail\.template,(body_html|subject):|arch_db:[\w.]*portal|,portal_message:"
+    r"|/controllers/"
+)
+
+
+def _glossary_cells(cell):
+    cell = cell.strip().replace("`", "")
+    if cell in ("", "—", "-"):
+        return []
+    return [term.strip() for term in cell.split(",") if term.strip()]
+
+
+def read_glossary():
+    """The rows of the terms table of crm_order_unified/readme/GLOSSARY.md:
+    dicts with the English concept, the staff terms, the customer-facing
+    terms, the forbidden variants and the exempting words."""
+    path = os.path.join(get_module_path("crm_order_unified"), "readme", "GLOSSARY.md")
+    with open(path, encoding="utf-8") as glossary:
+        lines = glossary.read().splitlines()
+    rows = []
+    header = None
+    for line in lines:
+        if not line.startswith("|"):
+            header = None
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if header is None:
+            header = [cell.lower() for cell in cells]
+            continue
+        if set("".join(cells)) <= set("-: "):
+            continue
+        if header[:4] != ["english", "日本語", "お客様向け", "not"]:
+            continue
+        row = dict(zip(header, cells, strict=False))
+        rows.append(
+            {
+                "english": row["english"],
+                "staff": _glossary_cells(row["日本語"]),
+                "customer": _glossary_cells(row["お客様向け"]),
+                "not": _glossary_cells(row["not"]),
+                "except": [
+                    word.lower()
+                    for word in _glossary_cells(row.get("except about", ""))
+                ],
+            }
+        )
+    return rows
+
+
+def glossary_violations(entries, rows):
+    """(msgid, concept, variant, msgstr) of every translation that uses a
+    forbidden variant. A variant inside an accepted term of its row that
+    contains it (ご注文 for 注文) is fine; in customer-facing entries (all
+    their sources are) the staff term is forbidden when the row names another
+    customer-facing term."""
+    found = []
+    for entry in entries:
+        if not entry.msgstr:
+            continue
+        sources = " ".join(str(occurrence[0]) for occurrence in entry.occurrences)
+        about = f"{entry.msgid} {sources}".lower()
+        # a msgid that a staff screen shares has one translation: the staff one
+        customer_facing = bool(entry.occurrences) and all(
+            CUSTOMER_FACING.search(str(occurrence[0]))
+            for occurrence in entry.occurrences
+        )
+        for row in rows:
+            if any(word in about for word in row["except"]):
+                continue
+            accepted = row["staff"] + row["customer"]
+            variants = list(row["not"])
+            if customer_facing and row["customer"] and row["staff"]:
+                if row["staff"][0] not in row["customer"]:
+                    variants.append(row["staff"][0])
+                    accepted = row["customer"]
+            for variant in variants:
+                text = entry.msgstr
+                for term in sorted(accepted, key=len, reverse=True):
+                    if variant in term and term != variant:
+                        text = text.replace(term, "\x00")
+                if variant in text:
+                    found.append((entry.msgid, row["english"], variant, entry.msgstr))
+    return found
+
 
 class CouJapaneseTranslationMixin:
     """The Japanese translation is part of the product: every term an addon
@@ -57,6 +144,20 @@ class CouJapaneseTranslationMixin:
             != sorted(PLACEHOLDER.findall(entry.msgstr))
         ]
         self.assertFalse(broken, f"translations that lose placeholders: {broken[:20]}")
+
+    def test_ja_po_uses_the_glossary(self):
+        """Every translation uses the one term per concept of
+        crm_order_unified/readme/GLOSSARY.md, and customer-facing texts its
+        polite terms."""
+        rows = read_glossary()
+        self.assertGreater(len(rows), 20, "the glossary table was not parsed")
+        found = glossary_violations(polib.pofile(self._ja_po_path()), rows)
+        self.assertFalse(
+            found,
+            "%d translations of %s/i18n/ja.po use a variant the glossary forbids "
+            "(msgid, concept, variant, msgstr): %s"
+            % (len(found), self.MODULE, found[:20]),
+        )
 
     def test_ja_po_loads_and_translates(self):
         """The addon's menus read in Japanese once the language is loaded."""

@@ -1,6 +1,5 @@
 from unittest.mock import patch
 
-from odoo import Command
 from odoo.tests import tagged
 from odoo.tests.common import users, warmup
 
@@ -205,23 +204,3 @@ class TestCustomerContextQueryBudget(CouCommon):
         order = self.env["sale.order"].browse(self.order.id)
         with self.assertQueryCount(cou_sale_manager=17):
             order.read(self.CONTEXT_FIELDS)
-
-    @users("cou_salesman")
-    @warmup
-    def test_confirmation_refresh_budget(self):
-        """Confirming an order and committing: the refresh is one batch of
-        grouped queries, not one per figure or document."""
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer_contact.id,
-                "order_line": [
-                    Command.create(
-                        {"product_id": self.product_order.id, "product_uom_qty": 1}
-                    )
-                ],
-            }
-        )
-        self.env.flush_all()
-        with self.assertQueryCount(cou_salesman=59):
-            order.action_confirm()
-            self.env.cr.flush()
