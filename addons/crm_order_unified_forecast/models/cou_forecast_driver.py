@@ -107,10 +107,17 @@ class CouForecastDriver(models.Model):
                 )
             ]
         )
-        partners = self.env["res.partner"].search(
-            [("is_company", "=", True), ("customer_rank", ">", 0)], limit=12
-        ) or self.env["res.partner"].create(
-            [{"name": f"Kiosk {i}", "is_company": True} for i in range(1, 7)]
+        # kiosks of their own: the demo company's customers keep the history
+        # the core's demo plan gives them
+        partners = self.env["res.partner"].create(
+            [
+                {
+                    "name": self.env._("Beach Kiosk %(number)s", number=i),
+                    "is_company": True,
+                    "customer_rank": 1,
+                }
+                for i in range(1, 7)
+            ]
         )
         heat_wave_year = current.year if current.month > 7 else current.year - 1
         temperatures = []

@@ -15,7 +15,7 @@ class TestUiRecommendation(CouTourCase):
             [
                 ("state", "in", ("draft", "sent")),
                 ("company_id", "=", env.ref("base.main_company").id),
-                ("partner_id.commercial_partner_id.sale_order_count", ">", 1),
+                ("partner_id.commercial_partner_id.customer_order_count", ">", 1),
             ],
             order="id",
         )
