@@ -40,6 +40,22 @@ class TimelineCommon(TransactionCase):
         )
         cls.Event = cls.env["cou.timeline.event"]
 
+    def _create_delivered_order_and_return(self):
+        """A confirmed order of the contact, delivered, one unit returned."""
+        order = self._create_order()
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.write({"quantity": 1, "picked": True})
+        picking._action_done()
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=picking.id, active_model="stock.picking")
+            .create({})
+        )
+        wizard.product_return_moves.quantity = 1
+        wizard.action_create_returns()
+        return order
+
     @classmethod
     def _create_order(cls, partner=None, qty=1, price=100.0, **vals):
         return cls.env["sale.order"].create(
@@ -871,18 +887,7 @@ class TestTimelineViews(TimelineCommon):
         filters = {node.get("name"): node for node in arch.iter("filter")}
         for name in ("filter_return", "filter_date", "groupby_partner"):
             self.assertIn(name, filters)
-        order = self._create_order()
-        order.action_confirm()
-        picking = order.picking_ids
-        picking.move_ids.write({"quantity": 1, "picked": True})
-        picking._action_done()
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(active_id=picking.id, active_model="stock.picking")
-            .create({})
-        )
-        wizard.product_return_moves.quantity = 1
-        wizard.action_create_returns()
+        self._create_delivered_order_and_return()
         today = fields.Date.context_today(self.Event)
         domain = expression_and(
             [

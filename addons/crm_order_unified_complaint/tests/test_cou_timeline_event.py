@@ -39,18 +39,7 @@ class TestComplaintTimeline(TimelineCommon):
         ]
         self.assertFalse([node for node in between if node.tag == "separator"])
 
-        order = self._create_order()
-        order.action_confirm()
-        picking = order.picking_ids
-        picking.move_ids.write({"quantity": 1, "picked": True})
-        picking._action_done()
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(active_id=picking.id, active_model="stock.picking")
-            .create({})
-        )
-        wizard.product_return_moves.quantity = 1
-        wizard.action_create_returns()
+        self._create_delivered_order_and_return()
         complaint = self.env["cou.complaint"].create(
             {"name": "Broken widget", "partner_id": self.contact.id}
         )
