@@ -16,6 +16,7 @@
         "data/cou_history_import_data.xml",
         "views/cou_history_import_run_templates.xml",
         "views/cou_history_import_run_views.xml",
+        "views/sale_order_views.xml",
         "views/cou_history_import_mapping_views.xml",
         "wizard/cou_history_import_templates.xml",
         "wizard/cou_history_import_views.xml",
