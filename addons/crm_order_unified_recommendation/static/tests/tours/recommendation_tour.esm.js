@@ -20,6 +20,10 @@ registry.category("web_tour.tours").add("crm_order_unified_recommendation_tour",
       run: "click",
     },
     {
+      content: "The line is added and the suggestions reloaded",
+      trigger: `${PANEL}[data-added='1']`,
+    },
+    {
       content: "Back to the order lines",
       trigger: ".o_form_view .o_notebook a.nav-link[name='order_lines']",
       run: "click",

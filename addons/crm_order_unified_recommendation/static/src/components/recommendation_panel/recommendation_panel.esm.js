@@ -1,4 +1,4 @@
-import {Component, onWillStart, onWillUpdateProps, useState} from "@odoo/owl";
+import {Component, onWillStart, onWillUpdateProps, status, useState} from "@odoo/owl";
 import {registry} from "@web/core/registry";
 import {standardWidgetProps} from "@web/views/widgets/standard_widget_props";
 import {useService} from "@web/core/utils/hooks";
@@ -15,7 +15,14 @@ export class RecommendationPanel extends Component {
   setup() {
     this.orm = useService("orm");
     this.notification = useService("notification");
-    this.state = useState({loading: true, suggestions: [], canAdd: false, busy: false});
+    // "added" counts the suggestions added here (tours wait on it)
+    this.state = useState({
+      loading: true,
+      suggestions: [],
+      canAdd: false,
+      busy: false,
+      added: 0,
+    });
     this.lastKey = null;
     onWillStart(() => this.load(this.props.record));
     onWillUpdateProps((nextProps) => this.load(nextProps.record));
@@ -68,8 +75,16 @@ export class RecommendationPanel extends Component {
       this.lastKey = null;
       await record.load();
       await this.load(record);
+      this.state.added++;
+    } catch (error) {
+      // The user left the tab while the line was being added: nothing to show
+      if (status(this) !== "destroyed") {
+        throw error;
+      }
     } finally {
-      this.state.busy = false;
+      if (status(this) !== "destroyed") {
+        this.state.busy = false;
+      }
     }
   }
 }
