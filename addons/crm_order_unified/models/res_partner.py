@@ -536,11 +536,7 @@ class ResPartner(models.Model):
     def _cou_copy_customer_360_from_commercial(self):
         """Copy the stored figures of each record's commercial entity onto it
         (new contacts); one query."""
-        fnames = [
-            fname
-            for family in self._get_customer_360_families().values()
-            for fname in family[1]
-        ]
+        fnames = self._cou_customer_360_fnames()
         self.flush_model(fnames + ["commercial_partner_id"])
         self.env.cr.execute(
             SQL(
