@@ -1,6 +1,6 @@
 {
     "name": "Customer Hub: Product Suggestions",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "summary": "Cross-sell, replenishment and upsell suggestions from purchase "
     "history, "
@@ -19,6 +19,8 @@
         "views/cou_recommendation_log_views.xml",
         "views/sale_order_views.xml",
         "views/res_partner_views.xml",
+        "views/stock_picking_views.xml",
+        "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_portal_templates.xml",
         # menus last: they reference the actions above

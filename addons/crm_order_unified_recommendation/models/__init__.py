@@ -1,6 +1,7 @@
 from . import cou_recommendation
 from . import cou_recommendation_neighbour
 from . import cou_recommendation_log
+from . import cou_customer_context_mixin
 from . import res_company
 from . import res_config_settings
 from . import res_partner

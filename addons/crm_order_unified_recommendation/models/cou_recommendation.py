@@ -155,8 +155,9 @@ class CouRecommendation(models.Model):
         :return: ``{partner_id: [{"product_id", "kind", "score", "reason"}, ...]}``
 
         Two queries whatever the number of customers: the suggestions with
-        their products' availability, and the extension point
-        :meth:`_get_excluded_products` (none by default).
+        their products' availability (active, saleable, of the current company
+        or shared), and the extension point :meth:`_get_excluded_products`
+        (none by default; a constant number when overridden).
         """
         self.check_access("read")
         partner_ids = [int(pid) for pid in (partner_ids or [])]
@@ -229,7 +230,13 @@ class CouRecommendation(models.Model):
         )
         self.env.cr.execute(query)
         rows = self.env.cr.dictfetchall()
-        excluded = self._get_excluded_products(partner_ids)
+        excluded = (
+            self._get_excluded_products(
+                partner_ids, product_ids=sorted({row["product_id"] for row in rows})
+            )
+            if rows
+            else {}
+        )
         seen = {pid: set() for pid in partner_ids}
         scored = {pid: [] for pid in partner_ids}
         for row in rows:
@@ -258,11 +265,17 @@ class CouRecommendation(models.Model):
         return result
 
     @api.model
-    def _get_excluded_products(self, partner_ids):
+    def _get_excluded_products(self, partner_ids, product_ids=None):
         """Extension point: products never to suggest to these customers.
 
-        :return: ``{partner_id: set(product ids)}``; e.g. the care rules addon
-            adds the products a customer's rules block. None by default.
+        :param partner_ids: the contacts asked for (as given to
+            :meth:`get_recommendations`)
+        :param product_ids: the candidate products (None: any product); an
+            override may leave out of its answer the products not among them
+        :return: ``{partner_id: set(product ids)}``; e.g. the care rules bridge
+            (``crm_order_unified_recommendation_care``) adds the products a
+            customer's blocking rules forbid. None by default. An override
+            should cost a constant number of queries.
         """
         return {}
 

@@ -10,9 +10,13 @@ class ProductProduct(models.Model):
 
     @api.model
     def _cou_recommendation_describe(
-        self, suggestions, currency, pricelist=None, partner=None
+        self, suggestions, currency, pricelist=None, partner=None, date=None
     ):
-        """The suggestions as the panels show them: name, price, kind label."""
+        """The suggestions as the panels show them: name, price, kind label.
+
+        The price is the one ``pricelist`` gives one unit on ``date`` (the
+        order's pricelist and date on an order: what the line added gets),
+        else the list price."""
         products = self.browse([s["product_id"] for s in suggestions])
         kinds = dict(
             self.env["cou.recommendation"]
@@ -21,7 +25,9 @@ class ProductProduct(models.Model):
         )
         prices = {}
         if pricelist:
-            prices = pricelist._get_products_price(products, 1.0)
+            prices = pricelist._get_products_price(
+                products, 1.0, currency=currency or pricelist.currency_id, date=date
+            )
         result = []
         for suggestion, product in zip(suggestions, products, strict=False):
             price = prices.get(product.id, product.lst_price)

@@ -42,8 +42,14 @@ class SaleOrder(models.Model):
         if can_add and suggestions:
             self.env["cou.recommendation.log"].sudo()._log_shown(self, suggestions)
         return {
-            "suggestions": self.env["product.product"]._cou_recommendation_describe(
-                suggestions, self.currency_id, self.pricelist_id, self.partner_id
+            "suggestions": self.env["product.product"]
+            .with_company(self.company_id)
+            ._cou_recommendation_describe(
+                suggestions,
+                self.currency_id,
+                self.pricelist_id,
+                self.partner_id,
+                date=self.date_order,
             ),
             "can_add": can_add and self.has_access("write"),
         }

@@ -1,4 +1,5 @@
 from . import test_recommendation
+from . import test_recommendation_context
 from . import test_recommendation_access
 from . import test_recommendation_log
 from . import test_performances

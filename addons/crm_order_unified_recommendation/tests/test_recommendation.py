@@ -196,7 +196,7 @@ class TestRecommendation(CouRecommendationCommon):
         with patch.object(
             CouRecommendation,
             "_get_excluded_products",
-            lambda _self, ids: {baker.id: {jam.id}},
+            lambda _self, ids, product_ids=None: {baker.id: {jam.id}},
         ):
             self.assertNotIn(self.jam, self._reco_products(baker))
         self.assertIn(self.jam, self._reco_products(baker))

@@ -1,0 +1,2 @@
+from . import test_mailing_recommendation
+from . import test_i18n
