@@ -218,13 +218,27 @@ def reorder_quality(engine, sales, cuts, window=30):
         customer: np.unique(group.to_numpy())
         for customer, group in days.groupby(known["customer"].to_numpy())
     }
+    # every product counts as a consumable here (a retailer's gifts and
+    # homeware): one entry per customer, product and day
+    bought = (
+        pd.DataFrame(
+            {
+                "customer": known["customer"].to_numpy(),
+                "product": pd.factorize(known["code"])[0],
+                "day": days.to_numpy(),
+            }
+        )
+        .loc[known["quantity"].to_numpy() > 0]
+        .drop_duplicates()
+    )
+    purchases = tuple(bought[column].to_numpy() for column in bought.columns)
     per_cut, all_y, all_model, all_rule = [], [], [], []
     for cut_date in cuts:
         cut = (pd.Timestamp(cut_date) - epoch).days
-        model = engine.ReorderModel(window=window).fit(order_days, cut)
+        model = engine.ReorderModel(window=window).fit(order_days, cut, purchases)
         keys, X = engine.reorder.reorder_features(order_days, cut)
         y = engine.reorder.reorder_labels(order_days, keys, cut, window)
-        predicted = model.predict(order_days, cut)
+        predicted = model.predict(order_days, cut, purchases)
         p_model = np.array([predicted[key] for key in keys])
         p_rule = engine.rule_probability(X, window)
         per_cut.append(
@@ -252,19 +266,17 @@ def reorder_quality(engine, sales, cuts, window=30):
     }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--products", type=int, default=200)
-    parser.add_argument("--horizon", type=int, default=3)
-    parser.add_argument(
-        "--skip", default="", help="comma list of: products,company,reorder"
-    )
-    args = parser.parse_args()
-    skip = set(filter(None, args.skip.split(",")))
+DEFAULT_DATA = ROOT.parent / "shared" / "data"
+REORDER_CUTS = ("2011-02-01", "2011-03-01", "2011-04-01", "2011-05-01", "2011-06-01")
+
+
+def evaluate(data=DEFAULT_DATA, products=200, horizon=3, skip=()):
+    """The whole report (a dict) on the files of ``data``; ``skip`` leaves
+    out some of: products, company, reorder. ``make bench`` calls it too
+    (bench/operations/forecast_quality.py)."""
     started = time.time()
     engine = load_engine()
-    sales = read_lines(args.data)
+    sales = read_lines(Path(data))
     months = pd.period_range(sales["date"].min(), sales["date"].max(), freq="M")
     m = 12
     first_origin = m  # seasonal-naive needs one season; the engine sees the same data
@@ -274,24 +286,34 @@ def main():
             "first_month": str(months[0]),
             "last_month": str(months[-1]),
             "origins": [str(months[t]) for t in range(first_origin, len(months))],
-            "horizon": args.horizon,
+            "horizon": horizon,
         }
     }
     if "products" not in skip:
         report["product_monthly_qty"] = product_quality(
-            engine, sales, months, args.products, args.horizon, m, first_origin
+            engine, sales, months, products, horizon, m, first_origin
         )
     if "company" not in skip:
         report["company_monthly"] = company_quality(
-            engine, sales, months, args.horizon, m, first_origin
+            engine, sales, months, horizon, m, first_origin
         )
     if "reorder" not in skip:
-        report["reorder_30d"] = reorder_quality(
-            engine,
-            sales,
-            ["2011-02-01", "2011-03-01", "2011-04-01", "2011-05-01", "2011-06-01"],
-        )
+        report["reorder_30d"] = reorder_quality(engine, sales, list(REORDER_CUTS))
     report["seconds"] = round(time.time() - started, 1)
+    return report
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--products", type=int, default=200)
+    parser.add_argument("--horizon", type=int, default=3)
+    parser.add_argument(
+        "--skip", default="", help="comma list of: products,company,reorder"
+    )
+    args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    report = evaluate(args.data, args.products, args.horizon, skip)
     print(json.dumps(report, indent=2))
 
 

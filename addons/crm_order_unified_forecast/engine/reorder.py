@@ -2,7 +2,11 @@
 
 Each customer's own order rhythm gives the features (days since the last
 order, the usual interval between orders and its spread, the number of orders
-and those of the last 90 and 365 days, the customer's age); a scikit-learn
+and those of the last 90 and 365 days, the customer's age), and, for
+consumables, the products' repurchase cycles: the median interval between two
+purchases of a product by the same customer, across the company's customers,
+tells when each product the customer bought is due again (see
+:func:`cycle_features`). A scikit-learn
 classifier learns, from the same company's customers at earlier cut dates
 (each labelled with what they did in the ``window`` days after its cut, all
 before ``as_of``), how these features turn into an order. Nothing after the
@@ -27,7 +31,13 @@ FEATURES = (
     "orders_365",
     "tenure",
     "last_interval",
+    # product repurchase cycles (NaN without purchases of a product with a known cycle)
+    "cycle_days_to_due",
+    "cycle_due_products",
+    "cycle_due_share",
 )
+CUSTOMER_FEATURES = 10  # the first ones, from the customer's own order days
+CYCLE_MIN_INTERVALS = 5  # repurchases of a product needed to know its cycle
 
 
 def _customer_features(days, cut):
@@ -62,17 +72,97 @@ def _customer_features(days, cut):
     )
 
 
-def reorder_features(order_days, cut):
+def reorder_features(order_days, cut, purchases=None, window=30):
     """``(keys, X)``: the customers of ``order_days`` (``{key: sorted int
     array of order days}``) with an order before ``cut``, and their
-    feature matrix as of ``cut``."""
+    feature matrix as of ``cut``.
+
+    :param purchases: the customers' purchases of consumables, see
+        :func:`cycle_features` (None: the cycle features are NaN)"""
     keys, rows = [], []
     for key, days in order_days.items():
         row = _customer_features(days, cut)
         if row is not None:
             keys.append(key)
             rows.append(row)
-    return keys, np.array(rows, dtype=float).reshape(len(rows), len(FEATURES))
+    X = np.full((len(rows), len(FEATURES)), np.nan)
+    if rows:
+        X[:, :CUSTOMER_FEATURES] = np.array(rows, dtype=float)
+    if purchases is not None and keys:
+        X[:, CUSTOMER_FEATURES:] = cycle_features(purchases, keys, cut, window)
+    return keys, X
+
+
+def product_cycles(purchases, cut, min_intervals=CYCLE_MIN_INTERVALS):
+    """``{product: repurchase cycle in days}``: the median interval between
+    two consecutive purchase days of the product by the same customer, over
+    every customer's purchases before ``cut``; products with fewer than
+    ``min_intervals`` repurchases have no known cycle."""
+    customers, products, days = _sorted_purchases(purchases, cut)
+    same = (customers[1:] == customers[:-1]) & (products[1:] == products[:-1])
+    intervals, of = np.diff(days)[same], products[1:][same]
+    cycles = {}
+    if not len(intervals):
+        return cycles
+    order = np.lexsort((intervals, of))
+    intervals, of = intervals[order], of[order]
+    starts = np.flatnonzero(np.r_[True, of[1:] != of[:-1]])
+    ends = np.r_[starts[1:], len(of)]
+    for start, end in zip(starts, ends, strict=True):
+        if end - start >= min_intervals:
+            cycles[of[start]] = float(np.median(intervals[start:end]))
+    return cycles
+
+
+def _sorted_purchases(purchases, cut):
+    customers, products, days = (np.asarray(a) for a in purchases)
+    mask = days < cut
+    customers, products, days = customers[mask], products[mask], days[mask]
+    order = np.lexsort((days, products, customers))
+    return customers[order], products[order], days[order]
+
+
+def cycle_features(purchases, keys, cut, window=30):
+    """The repurchase-cycle features of the customers ``keys`` as of ``cut``.
+
+    ``purchases`` is ``(customers, products, days)``: three equal-length
+    integer arrays, one entry per customer, consumable product and day it was
+    bought (customers as in ``order_days``). For each product a customer
+    bought whose cycle is known (:func:`product_cycles`) and that it still
+    buys (last bought at most two cycles ago), the days until it is due
+    again are its cycle minus the days since the customer last bought it.
+    Per customer: the fewest of those days (the product due soonest;
+    negative: overdue), the number of its products due within ``window`` days
+    and their share of its products with a known cycle. NaN for a customer
+    with no such product."""
+    out = np.full((len(keys), len(FEATURES) - CUSTOMER_FEATURES), np.nan)
+    cycles = product_cycles(purchases, cut)
+    if not cycles:
+        return out
+    customers, products, days = _sorted_purchases(purchases, cut)
+    last = np.r_[
+        (customers[1:] != customers[:-1]) | (products[1:] != products[:-1]), True
+    ]
+    customers, products, days = customers[last], products[last], days[last]
+    cycle = np.array([cycles.get(p, np.nan) for p in products.tolist()], float)
+    recency = cut - days
+    with np.errstate(invalid="ignore"):
+        known = np.isfinite(cycle) & (recency <= 2 * cycle)
+    customers, cycle, recency = customers[known], cycle[known], recency[known]
+    if not len(customers):
+        return out
+    to_due = cycle - recency
+    due = (to_due <= window).astype(float)
+    starts = np.flatnonzero(np.r_[True, customers[1:] != customers[:-1]])
+    counts = np.diff(np.r_[starts, len(customers)])
+    soonest = np.minimum.reduceat(to_due, starts)
+    due_count = np.add.reduceat(due, starts)
+    row_of = {key: i for i, key in enumerate(keys)}
+    for j, customer in enumerate(customers[starts].tolist()):
+        i = row_of.get(customer)
+        if i is not None:
+            out[i] = (soonest[j], due_count[j], due_count[j] / counts[j])
+    return out
 
 
 def reorder_labels(order_days, keys, cut, window):
@@ -111,11 +201,13 @@ class ReorderModel:
         self.model = None
         self.base_rate = None
 
-    def fit(self, order_days, as_of):
+    def fit(self, order_days, as_of, purchases=None):
+        """Learn from the cuts before ``as_of``; ``purchases`` as in
+        :func:`cycle_features` (the repurchase cycles of consumables)."""
         blocks, labels = [], []
         for k in range(1, self.cuts + 1):
             cut = as_of - k * self.window
-            keys, X = reorder_features(order_days, cut)
+            keys, X = reorder_features(order_days, cut, purchases, self.window)
             if not keys:
                 continue
             blocks.append(X)
@@ -143,9 +235,9 @@ class ReorderModel:
             self.model.fit(X, y)
         return self
 
-    def predict(self, order_days, as_of):
+    def predict(self, order_days, as_of, purchases=None):
         """``{key: probability}`` for the customers with an order before ``as_of``."""
-        keys, X = reorder_features(order_days, as_of)
+        keys, X = reorder_features(order_days, as_of, purchases, self.window)
         if not keys:
             return {}
         if self.model is None:

@@ -342,11 +342,9 @@ class CouForecast(models.Model):
             )
         )
         count = 0
-        drivers = {}
-        if granularity == "month":
-            drivers = self.env["cou.forecast.driver"]._cou_driver_arrays(
-                company, history + future
-            )
+        drivers = self.env["cou.forecast.driver"]._cou_driver_arrays(
+            company, history + future, granularity
+        )
         for level in LEVELS:
             # the partial current period is never fitted: data up to its start
             # a segment's series: the history of its members at the end of as_of

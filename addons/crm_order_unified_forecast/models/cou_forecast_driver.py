@@ -1,5 +1,5 @@
 import random
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import numpy as np
 from dateutil.relativedelta import relativedelta
@@ -12,9 +12,10 @@ DEMO_TEMPERATURES = (4.5, 5.0, 7.0, 9.5, 12.5, 15.5, 17.5, 17.0, 14.5, 11.0, 7.5
 
 class CouForecastDriver(models.Model):
     """An external driver of demand (e.g. the monthly mean temperature) for a
-    product category: its past values and the expected ones. The forecast of
-    the category and of its products gets a regression-on-the-driver
-    candidate, kept only where it beats the others in the backtest."""
+    product category: its past values and the expected ones. The monthly and
+    weekly forecasts of the category and of its products get a
+    regression-on-the-driver candidate, kept only where it beats the others
+    in the backtest (weeks take the mean of their days' monthly values)."""
 
     _name = "cou.forecast.driver"
     _description = "Forecast Driver"
@@ -52,28 +53,50 @@ class CouForecastDriver(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _cou_driver_arrays(self, company, periods):
+    def _cou_driver_arrays(self, company, periods, granularity="month"):
         """``{category id: array of the driver's values over periods}``
-        (monthly; NaN where no value), for the company's active drivers,
-        one query."""
+        (NaN where no value), for the company's active drivers, one query.
+
+        Values are monthly; a weekly period gets the mean of its seven days'
+        monthly values (a week across two months weighs each by its days in
+        it), NaN when a month it touches has none."""
+        if not periods:
+            return {}
+        last_day = periods[-1] + timedelta(days=6 if granularity == "week" else 0)
         rows = self.env["cou.forecast.driver.value"]._read_group(
             [
                 ("driver_id.company_id", "=", company.id),
                 ("driver_id.active", "=", True),
-                ("period_start", ">=", periods[0]),
-                ("period_start", "<=", periods[-1]),
+                ("period_start", ">=", periods[0].replace(day=1)),
+                ("period_start", "<=", last_day),
             ],
             ["driver_id", "period_start:month"],
             ["value:avg"],
         )
-        index = {period: i for i, period in enumerate(periods)}
-        arrays = {}
+        monthly = {}
         for driver, month, value in rows:
-            i = index.get(month.date() if hasattr(month, "date") else month)
-            if i is None:
-                continue
-            array = arrays.setdefault(driver.categ_id.id, np.full(len(periods), np.nan))
-            array[i] = value
+            month = month.date() if hasattr(month, "date") else month
+            monthly.setdefault(driver.categ_id.id, {})[month] = value
+        arrays = {}
+        for categ_id, values in monthly.items():
+            if granularity == "week":
+                arrays[categ_id] = np.array(
+                    [
+                        np.mean(
+                            [
+                                values.get(
+                                    (start + timedelta(days=d)).replace(day=1), np.nan
+                                )
+                                for d in range(7)
+                            ]
+                        )
+                        for start in periods
+                    ]
+                )
+            else:
+                arrays[categ_id] = np.array(
+                    [values.get(period, np.nan) for period in periods]
+                )
         return arrays
 
     @api.model

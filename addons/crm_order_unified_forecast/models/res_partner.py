@@ -29,7 +29,8 @@ class ResPartner(models.Model):
         digits=(16, 2),
         groups=CUSTOMER_360_GROUP,
         help="Probability (0-1) that the customer places a confirmed order in the "
-        "next 30 days, learnt from the order intervals of the company's customers. "
+        "next 30 days, learnt from the order intervals of the company's customers "
+        "and the repurchase cycles of the consumables they buy. "
         "Recomputed with the forecasts.",
     )
 
@@ -80,19 +81,24 @@ class ResPartner(models.Model):
     @api.model
     def _cou_compute_reorder_probability(self, company, as_of):
         """Learn and store every customer's reorder probability in ``company``
-        as of ``as_of`` from the confirmed orders dated before it: one query
-        to read, one ``UPDATE`` to write."""
-        rows = self.env["sale.order"]._cou_forecast_order_days(
-            company, as_of - relativedelta(years=REORDER_HISTORY_YEARS), as_of
+        as of ``as_of`` from the confirmed orders dated before it (each
+        customer's order days, and its purchases of consumables for the
+        products' repurchase cycles): two queries to read, one ``UPDATE`` to
+        write."""
+        date_from = as_of - relativedelta(years=REORDER_HISTORY_YEARS)
+        SaleOrder = self.env["sale.order"]
+        rows = SaleOrder._cou_forecast_order_days(company, date_from, as_of)
+        purchases = SaleOrder._cou_forecast_consumable_purchases(
+            company, date_from, as_of
         )
         order_days = {
             partner_id: np.array(sorted(day.toordinal() for day in days))
             for partner_id, days in rows
         }
         model = engine.ReorderModel(window=REORDER_WINDOW_DAYS).fit(
-            order_days, as_of.toordinal()
+            order_days, as_of.toordinal(), purchases
         )
-        probabilities = model.predict(order_days, as_of.toordinal())
+        probabilities = model.predict(order_days, as_of.toordinal(), purchases)
         self._cou_write_company_value(
             company,
             "customer_reorder_probability",

@@ -1,3 +1,5 @@
+import numpy as np
+
 from odoo import api, models
 from odoo.tools import SQL
 
@@ -123,3 +125,48 @@ class SaleOrder(models.Model):
             )
         )
         return self.env.cr.fetchall()
+
+    @api.model
+    def _cou_forecast_consumable_purchases(self, company, date_from, date_to):
+        """Purchases of consumables (goods, not services) per customer
+        (commercial entity) of ``company`` in ``[date_from, date_to)``, one
+        query: three arrays ``(customers, products, days)``, one entry per
+        customer, product and day it was bought (days as
+        ``date.toordinal()``), for the products' repurchase cycles."""
+        self.flush_model(["state", "company_id", "date_order", "partner_id"])
+        self.env["sale.order.line"].flush_model(
+            ["order_id", "product_id", "product_uom_qty", "display_type"]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["product.product"].flush_model(["product_tmpl_id"])
+        self.env["product.template"].flush_model(["type"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT array_agg(customer), array_agg(product), array_agg(day)
+                     FROM (SELECT DISTINCT p.commercial_partner_id AS customer,
+                                  sol.product_id AS product,
+                                  so.date_order::date - DATE '0001-01-01' + 1 AS day
+                             FROM sale_order_line sol
+                             JOIN sale_order so ON so.id = sol.order_id
+                             JOIN res_partner p ON p.id = so.partner_id
+                             JOIN product_product pp ON pp.id = sol.product_id
+                             JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                            WHERE so.state = 'sale'
+                              AND so.company_id = %(company)s
+                              AND so.date_order >= %(date_from)s
+                              AND so.date_order < %(date_to)s
+                              AND pt.type = 'consu'
+                              AND sol.display_type IS NULL
+                              AND sol.product_uom_qty > 0
+                              AND NOT %(is_return)s) AS purchases""",
+                company=company.id,
+                date_from=date_from,
+                date_to=date_to,
+                is_return=self._cou_return_order_sql("so"),
+            )
+        )
+        customers, products, days = self.env.cr.fetchone()
+        return tuple(
+            np.array(values or [], dtype=np.int64)
+            for values in (customers, products, days)
+        )

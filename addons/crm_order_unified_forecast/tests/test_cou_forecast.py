@@ -3,6 +3,7 @@ current month, cancelled orders, storage, worker safety, replenishment."""
 
 from datetime import date, datetime
 
+import numpy as np
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
@@ -297,6 +298,79 @@ class TestCouForecast(CouForecastCommon):
         rows = self._cou_rows(AS_OF, level="category", categ_id=self.categ_drinks)
         self.assertEqual(len(rows), 6)
         self.assertTrue(all(row.forecast_qty >= 0 for row in rows))
+
+    def test_driver_aligned_to_weeks(self):
+        """A monthly driver over weekly periods: a week inside a month gets
+        its value, a week across two months the mean of its days' values, a
+        week touching a month without value none."""
+        self.env["cou.forecast.driver"].with_user(self.user_planner).create(
+            {
+                "name": "COU Temperature",
+                "categ_id": self.categ_drinks.id,
+                "value_ids": [
+                    (0, 0, {"period_start": date(2023, 5, 1), "value": 10.0}),
+                    (0, 0, {"period_start": date(2023, 6, 1), "value": 17.0}),
+                ],
+            }
+        )
+        weeks = [date(2023, 5, 8), date(2023, 5, 29), date(2023, 6, 26)]
+        arrays = self.env["cou.forecast.driver"]._cou_driver_arrays(
+            self.company_a, weeks, "week"
+        )
+        values = arrays[self.categ_drinks.id]
+        self.assertEqual(values[0], 10.0)
+        # Monday 29 May to Sunday 4 June: 3 days of May, 4 of June
+        self.assertAlmostEqual(values[1], (3 * 10.0 + 4 * 17.0) / 7)
+        # 26 June to 2 July: July has no value
+        self.assertTrue(np.isnan(values[2]))
+
+    def test_weekly_driver_used_where_it_helps(self):
+        """Weekly orders of a category that follow a monthly temperature
+        (a heat wave in the last weeks before as_of): the weekly forecast of
+        the category uses the driver, aligned to weeks, and sees the
+        expected warm spell of August."""
+        rng = np.random.default_rng(3)
+        categ = self.env["product.category"].create({"name": "COU Iced Drinks"})
+        first = date(2021, 7, 5)  # a Monday, two years before AS_OF
+        months = [date(2021, 7, 1) + relativedelta(months=k) for k in range(31)]
+        temperature = {
+            month: 12
+            + 7 * np.sin(2 * np.pi * (month.month - 4) / 12)
+            + rng.normal(0, 2.5)
+            for month in months
+        }
+        temperature[date(2023, 6, 1)] += 6  # a heat wave before AS_OF
+        temperature[date(2023, 8, 1)] += 8  # the expected warm spell
+        self.env["cou.forecast.driver"].with_user(self.user_planner).create(
+            {
+                "name": "COU Temperature",
+                "categ_id": categ.id,
+                "value_ids": [
+                    (0, 0, {"period_start": month, "value": round(value, 2)})
+                    for month, value in temperature.items()
+                ],
+            }
+        )
+        drink = self.env["product.product"].create(
+            {"name": "COU Iced Tea", "categ_id": categ.id}
+        )
+        rows = []
+        for k in range(105):
+            day = first + relativedelta(weeks=k, days=2)
+            qty = max(1, round(4 * temperature[day.replace(day=1)]))
+            rows.append((datetime.combine(day, datetime.min.time()), drink, qty, 1.0))
+        self._cou_history(rows)
+        self.Forecast._run_forecast(
+            self.company_a, as_of=AS_OF, granularity="week", horizon=6
+        )
+        rows = self._cou_rows(
+            AS_OF, level="category", granularity="week", categ_id=categ
+        )
+        self.assertEqual(len(rows), 6)
+        self.assertEqual(rows[0].period_start, date(2023, 7, 10))
+        self.assertIn("arima_x", rows[0].method)
+        july, august = rows[:2].mapped("forecast_qty"), rows[4:].mapped("forecast_qty")
+        self.assertGreater(sum(august) / 2, sum(july) / 2 + 15)
 
     def test_queries_do_not_grow_with_products(self):
         """Set-based: the run's query count does not depend on the number

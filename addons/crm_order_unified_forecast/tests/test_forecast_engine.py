@@ -203,3 +203,20 @@ class TestForecastEngine(TransactionCase):
         result = engine.forecast_series(y, M, 6, driver=driver)
         self.assertNotIn("arima_x", result.method)
         self.assertTrue(np.all(np.isfinite(result.mean)))
+
+    def test_weekly_driver(self):
+        """Weekly demand following a monthly temperature spread over the
+        weeks (each week the value of its month): with a 52-week season the
+        regression on the driver still wins the backtest and sees the warm
+        spell ahead."""
+        rng = np.random.default_rng(1)
+        n = 110
+        monthly = 12 + 7 * np.sin(2 * np.pi * (np.arange(30) - 3) / M)
+        monthly += rng.normal(0, 2.5, 30)
+        week_month = (np.arange(n + 6) * 7 // 30).astype(int)
+        driver = monthly[week_month]
+        driver[n + 3 :] += 8  # the warm spell in 4 to 6 weeks
+        y = np.maximum(0, 10 + 5 * driver[:n] + rng.normal(0, 2, n))
+        result = engine.forecast_series(y, 52, 6, driver=driver)
+        self.assertEqual(result.method, "arima_x")
+        self.assertGreater(result.mean[4], result.mean[0] + 25)
