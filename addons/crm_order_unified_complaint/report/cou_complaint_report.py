@@ -56,10 +56,17 @@ class CouComplaintReport(models.Model):
     is_closed = fields.Boolean(string="Closed", readonly=True)
     sla_breached = fields.Boolean(string="SLA Breached", readonly=True)
     first_response_hours = fields.Float(
-        string="First Response Time (hours)", readonly=True, aggregator="avg"
+        string="First Response Time (working hours)",
+        readonly=True,
+        aggregator="avg",
+        help="Working hours of the team's calendar, as the SLA counts them.",
     )
     resolution_hours = fields.Float(
-        string="Resolution Time (hours)", readonly=True, aggregator="avg"
+        string="Resolution Time (working hours)",
+        readonly=True,
+        aggregator="avg",
+        help="Working hours of the team's calendar less the paused hours, as the SLA "
+        "counts them.",
     )
     sla_success = fields.Float(
         string="SLA Success Rate (%)",
@@ -75,6 +82,8 @@ class CouComplaintReport(models.Model):
             "date_open",
             "date_closed",
             "first_response_date",
+            "first_response_hours",
+            "resolution_hours",
             "company_id",
             "team_id",
             "user_id",
@@ -118,10 +127,10 @@ class CouComplaintReport(models.Model):
                    c.resolution_type,
                    c.is_closed,
                    c.sla_breached,
-                   EXTRACT(EPOCH FROM (c.first_response_date - c.date_open)) / 3600.0
-                       AS first_response_hours,
-                   EXTRACT(EPOCH FROM (c.date_closed - c.date_open)) / 3600.0 AS
-                       resolution_hours,
+                   CASE WHEN c.first_response_date IS NOT NULL
+                        THEN c.first_response_hours END AS first_response_hours,
+                   CASE WHEN c.date_closed IS NOT NULL
+                        THEN c.resolution_hours END AS resolution_hours,
                    CASE WHEN c.date_closed IS NOT NULL AND c.sla_id IS NOT NULL
                              AND stage.is_cancelled IS NOT TRUE
                         THEN CASE WHEN c.sla_breached THEN 0.0 ELSE 100.0 END

@@ -6,3 +6,7 @@ from . import test_complaint_sla
 from . import test_ui_complaint
 from . import test_i18n
 from . import test_cou_timeline_event
+from . import test_complaint_documents
+from . import test_complaint_sla_activity
+from . import test_cou_complaint_team_dashboard
+from . import test_performances

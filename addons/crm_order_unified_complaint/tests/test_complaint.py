@@ -56,11 +56,11 @@ class TestComplaint(ComplaintCommon):
     def test_document_of_other_customer_refused(self):
         other_order = self._create_order(self.other_customer)
         complaint = self._create_complaint()
-        with self.assertRaisesRegex(ValidationError, "belongs to Someone Else Ltd"):
+        with self.assertRaisesRegex(ValidationError, "customer: Someone Else Ltd"):
             complaint.write(
                 {"sale_order_id": other_order.id, "partner_id": self.contact.id}
             )
-        with self.assertRaisesRegex(ValidationError, "belongs to"):
+        with self.assertRaisesRegex(ValidationError, "Not a document of the"):
             self._create_complaint(
                 invoice_id=self.invoice.id, partner_id=self.other_customer.id
             )

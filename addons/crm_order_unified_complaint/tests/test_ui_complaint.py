@@ -1,4 +1,6 @@
-from odoo import Command, http
+from datetime import timedelta
+
+from odoo import Command, fields, http
 from odoo.tests import new_test_user
 
 from odoo.addons.crm_order_unified.tests.common_tour import CouTourCase
@@ -60,6 +62,42 @@ class TestComplaintUi(CouTourCase):
         self.assertEqual(complaint.commercial_partner_id, self.customer)
         self.assertTrue(complaint.is_closed)
         self.assertEqual(complaint.resolution_type, "replacement")
+
+    def test_complaint_overview_tour(self):
+        """The team overview: a figure opens the list behind it."""
+        env = self.env(context=dict(self.env.context, tracking_disable=True))
+        team = env["cou.complaint.team"].create(
+            {
+                "name": "Tour Overview Team",
+                "resource_calendar_id": False,
+                "member_ids": [Command.link(env.ref("base.user_admin").id)],
+            }
+        )
+        env["cou.complaint.sla"].create(
+            {"name": "Tour SLA", "team_id": team.id, "first_response_hours": 2}
+        )
+        now = fields.Datetime.now()
+        complaints = env["cou.complaint"].create(
+            [
+                {
+                    "name": "Tour: overdue complaint",
+                    "team_id": team.id,
+                    "partner_id": self.customer.id,
+                    "date_open": now - timedelta(hours=5),
+                },
+                {
+                    "name": "Tour: fresh complaint",
+                    "team_id": team.id,
+                    "partner_id": self.customer.id,
+                },
+            ]
+        )
+        self.assertEqual(team.overdue_complaint_count, 1)
+        self.assertEqual(team.open_complaint_count, 2)
+        self.assertTrue(complaints[0].sla_breached)
+        self.start_tour(
+            "/odoo", "crm_order_unified_complaint_overview_tour", login="admin"
+        )
 
     def test_portal_file_and_follow(self):
         self.authenticate("cou_tour_portal", "cou_tour_portal")

@@ -83,3 +83,53 @@ registry.category("web_tour.tours").add("crm_order_unified_complaint_tour", {
     },
   ],
 });
+
+// [complaint] Opens the complaint team overview (the complaint menu's first entry) and
+// clicks a team's "Overdue" figure through to the complaints behind it.
+registry.category("web_tour.tours").add("crm_order_unified_complaint_overview_tour", {
+  steps: () => [
+    {
+      content: "Open the Customer Hub app",
+      trigger: ".o_navbar_apps_menu button",
+      run: "click",
+    },
+    {
+      content: "Customer Hub",
+      trigger:
+        ".o_app[data-menu-xmlid='crm_order_unified.crm_order_unified_menu_root']",
+      run: "click",
+    },
+    {
+      content: "Complaints menu",
+      trigger:
+        ".o_menu_sections [data-menu-xmlid='crm_order_unified_complaint.cou_complaint_menu_main']",
+      run: "click",
+    },
+    {
+      content: "The overview is the first entry",
+      trigger:
+        ".dropdown-item[data-menu-xmlid='crm_order_unified_complaint.cou_complaint_team_menu_dashboard']",
+      run: "click",
+    },
+    {
+      content: "The team's card shows its figures",
+      trigger:
+        ".o_crm_order_unified_complaint_team_dashboard .o_kanban_record:contains(Tour Overview Team):contains(Average first response):contains(Satisfaction)",
+    },
+    {
+      content: "Click the Overdue figure",
+      trigger:
+        ".o_kanban_record:contains(Tour Overview Team) .o_crm_order_unified_complaint_team_figures button:contains(Overdue):contains(1)",
+      run: "click",
+    },
+    {
+      content: "The list of the overdue complaints",
+      trigger: ".o_breadcrumb:contains(Overdue)",
+    },
+    {
+      content: "It lists the overdue complaint only",
+      trigger:
+        ".o_list_view .o_data_row:contains(Tour: overdue complaint):not(:has(~ .o_data_row))",
+    },
+  ],
+});
