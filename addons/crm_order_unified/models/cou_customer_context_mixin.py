@@ -44,6 +44,10 @@ class CouCustomerContextMixin(models.AbstractModel):
         related="partner_id.commercial_partner_id.customer_lifetime_revenue",
         groups=CUSTOMER_360_GROUP,
     )
+    cou_customer_ordered_revenue = fields.Float(
+        related="partner_id.commercial_partner_id.customer_ordered_revenue",
+        groups=CUSTOMER_360_GROUP,
+    )
     cou_customer_avg_order_value = fields.Float(
         related="partner_id.commercial_partner_id.customer_avg_order_value",
         groups=CUSTOMER_360_GROUP,

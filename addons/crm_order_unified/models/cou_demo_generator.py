@@ -32,6 +32,19 @@ SCENARIO_MINIMUM = {
     "refunded": 3,  # paid, goods returned, credit note posted and refund paid
 }
 
+# Internal notes of some demo customers (every NOTE_EVERY-th one), shown in
+# the customer context panel of their orders, deliveries and invoices.
+CUSTOMER_NOTES = [
+    "<p>Key account: call the purchasing manager before changing a delivery "
+    "date.</p>",
+    "<p>Deliveries only on weekday mornings; the loading dock closes at " "noon.</p>",
+    "<p>Asked for one consolidated invoice per month; send quotations to the "
+    "buyer, not to the accounts address.</p>",
+    "<p>Prefers phone over email. Paid late twice last year: check the "
+    "overdue amount before confirming large orders.</p>",
+]
+NOTE_EVERY = 4
+
 # (name, list price, cost, season) per category; season drives the sales pattern.
 PRODUCT_CATALOG = [
     (
@@ -1020,6 +1033,11 @@ class CouDemoGenerator(models.AbstractModel):
                     if cust["foreign"]
                     else False,
                     "customer_rank": 1,
+                    "comment": CUSTOMER_NOTES[
+                        (len(vals) // NOTE_EVERY) % len(CUSTOMER_NOTES)
+                    ]
+                    if len(vals) % NOTE_EVERY == 0
+                    else False,
                 }
             )
         partners = Partner.create(vals)
@@ -1157,6 +1175,7 @@ class CouDemoGenerator(models.AbstractModel):
         # returns, and refunds for some of them
         self._demo_return(pick("returned", "refunded"), pick("refunded"), dates)
         step("returns and refunds done")
+        self._demo_schedule_open_deliveries(orders, dates, plan["today"])
         self._demo_backdate(orders, dates)
 
     def _demo_write_by_date(self, records, get_vals):
@@ -1302,6 +1321,27 @@ class CouDemoGenerator(models.AbstractModel):
             ]["date_refund"]
         refunds.sorted(lambda m: (m.invoice_date, m.id)).action_post()
         self._demo_pay(refunds, {r.id: r.invoice_date for r in refunds})
+
+    def _demo_schedule_open_deliveries(self, orders, dates, today):
+        """Open deliveries scheduled as the story goes, around the demo's
+        day: the order day plus its delivery lag (a few days after an old
+        order: late), a backorder a week after its first delivery, and about
+        one in three postponed to the coming days (upcoming)."""
+        open_pickings = orders.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+            and p.state not in ("done", "cancel")
+        )
+        now = datetime.combine(today, datetime.min.time())
+        for picking in open_pickings:
+            po = dates[picking.sale_id.id]
+            lag = timedelta(days=po["delivery_lag"])
+            if picking.backorder_id:
+                when = po["date_delivery"] + timedelta(days=7)
+            else:
+                when = po["date_order"] + lag
+            if po["minute"] % 3 == 0:  # postponed (the minute: an even spread)
+                when = now + lag + timedelta(hours=10)
+            picking.scheduled_date = when
 
     def _demo_backdate(self, orders, dates):
         """Creation dates follow the story (the ORM cannot write them)."""

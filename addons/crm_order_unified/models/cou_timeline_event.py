@@ -45,6 +45,7 @@ _MESSAGE_INDEX_COLUMNS = (
     "is_internal",
     "mail_activity_type_id",
     "create_uid",
+    "cou_quotation_sent",
 )
 _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
@@ -126,6 +127,7 @@ class CouTimelineEvent(models.Model):
             "is_internal",
             "mail_activity_type_id",
             "create_uid",
+            "cou_quotation_sent",
         ],
         "mail.message.subtype": ["internal"],
         "mail.activity.type": ["name"],
@@ -219,16 +221,18 @@ class CouTimelineEvent(models.Model):
         # The newest events of a thread, for a timeline page: partial (only
         # messages that are events) and covering (INCLUDE, which create_index
         # lacks), so that a page reads each thread from the index alone.
+        # (earlier versions: without the quotation sendings)
         self.env.cr.execute(
-            "DROP INDEX IF EXISTS cou_mail_message_model_res_id_date_id_idx"
+            "DROP INDEX IF EXISTS cou_mail_message_model_res_id_date_id_idx, "
+            "cou_mail_message_timeline_idx"
         )
-        if not index_exists(self.env.cr, "cou_mail_message_timeline_idx"):
+        if not index_exists(self.env.cr, "cou_mail_message_timeline_sent_idx"):
             self.env.cr.execute(
                 SQL(
-                    "CREATE INDEX cou_mail_message_timeline_idx ON mail_message"
+                    "CREATE INDEX cou_mail_message_timeline_sent_idx ON mail_message"
                     " (model, res_id, date DESC, id DESC) INCLUDE (%s)"
                     " WHERE date IS NOT NULL AND (message_type IN %s OR "
-                    "mail_activity_type_id IS NOT NULL)",
+                    "mail_activity_type_id IS NOT NULL OR cou_quotation_sent)",
                     SQL(", ").join(
                         SQL.identifier(name)
                         for name in _MESSAGE_INDEX_COLUMNS[len(_MESSAGE_INDEX_KEYS) :]
@@ -638,11 +642,13 @@ class CouTimelineEvent(models.Model):
         activity into a message with ``mail_activity_type_id``) posted on the
         customer's contacts and on its orders, deliveries and invoices.
 
-        A quotation sent to the customer (Odoo stores no sent date: the
-        *Send by Email* composer posts the email on the order and moves it to
-        *Quotation Sent*) is the email itself: on a sale order, a public email
-        posted by an employee while the order was a sent quotation is a
-        ``sale_sent`` event (category ``sale``) instead of an ``email``."""
+        A quotation sent to the customer is the message of the sending
+        itself (Odoo stores no sent date): the email the *Send by Email*
+        composer posts with the quotation template, or the "Quotation sent"
+        notification of *Mark as Sent*, both flagged ``cou_quotation_sent``
+        when posted (see ``sale.order.message_post``). Each sending is one
+        ``sale_sent`` event (category ``sale``); any other message on the
+        order (a follow-up, a reply) stays an email or a note."""
         documents = [
             # code, model, join of the document and its contact, extra condition
             (
@@ -791,7 +797,8 @@ class CouTimelineEvent(models.Model):
                     "where": SQL(
                         "cou_msg.model = %s AND %s"
                         " AND (cou_msg.message_type IN %s OR "
-                        "cou_msg.mail_activity_type_id IS NOT NULL)",
+                        "cou_msg.mail_activity_type_id IS NOT NULL OR "
+                        "cou_msg.cou_quotation_sent)",
                         model,
                         condition,
                         _MESSAGE_TYPES,
@@ -830,31 +837,13 @@ class CouTimelineEvent(models.Model):
         return sources
 
     def _timeline_quotation_sent_sql(self, alias):
-        """SQL condition: the message ``alias`` on the order ``sale_order`` is
-        the quotation sent to the customer (see
-        `_get_timeline_message_sources`): a public comment (the composer's
-        email) posted by an employee while the order was a sent quotation
-        (state *Quotation Sent*, or later confirmed or cancelled; before
-        its confirmation date when confirmed). Reads only the columns of the
+        """SQL condition: the message ``alias`` is a sending of the quotation
+        (see `_get_timeline_message_sources`). Reads only the columns of the
         timeline index on mail_message."""
-        column = lambda name: SQL.identifier(alias, name)  # noqa: E731
         return SQL(
-            "(%(activity)s IS NULL AND %(type)s = 'comment' AND %(subtype)s = "
-            "%(comment)s"
-            " AND NOT COALESCE(%(internal)s, FALSE)"
-            " AND %(author)s IN (SELECT cou_employee.id FROM res_users AS cou_employee "
-            "WHERE NOT cou_employee.share)"
-            " AND (sale_order.state IN ('sent', 'cancel')"
-            " OR (sale_order.state = 'sale' AND %(date)s < sale_order.date_order)))",
-            activity=column("mail_activity_type_id"),
-            type=column("message_type"),
-            subtype=column("subtype_id"),
-            comment=self.env["ir.model.data"]._xmlid_to_res_id(
-                "mail.mt_comment", raise_if_not_found=False
-            ),
-            internal=column("is_internal"),
-            author=column("create_uid"),
-            date=column("date"),
+            "(%s IS NULL AND COALESCE(%s, FALSE))",
+            SQL.identifier(alias, "mail_activity_type_id"),
+            SQL.identifier(alias, "cou_quotation_sent"),
         )
 
     def _timeline_thread_page_sql(self, code, model, res_id, page):
@@ -866,7 +855,8 @@ class CouTimelineEvent(models.Model):
                 "cou_thread_msg.model = %s AND cou_thread_msg.res_id = %s AND "
                 "cou_thread_msg.date IS NOT NULL"
                 " AND (cou_thread_msg.message_type IN %s OR "
-                "cou_thread_msg.mail_activity_type_id IS NOT NULL)",
+                "cou_thread_msg.mail_activity_type_id IS NOT NULL OR "
+                "cou_thread_msg.cou_quotation_sent)",
                 model,
                 res_id,
                 _MESSAGE_TYPES,

@@ -2,6 +2,8 @@ import json
 from collections import defaultdict
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
@@ -13,6 +15,12 @@ PENDING_REFRESH_KEY = "crm_order_unified.customer_360_pending"
 # refresh pending in the transaction runs before they are fetched (see
 # _fetch_query), not whenever a contact's name is read.
 CUSTOMER_360_PREFETCH = "customer_360"
+# The customer overview (Customer 360 tab): months of its revenue chart, rows
+# of its lists, events of its timeline part.
+OVERVIEW_MONTHS = 24
+OVERVIEW_ORDERS = 10
+OVERVIEW_ITEMS = 5
+OVERVIEW_EVENTS = 6
 
 
 class ResPartner(models.Model):
@@ -45,10 +53,12 @@ class ResPartner(models.Model):
 
     Sources of the figures (all amounts in the company currency, untaxed):
 
-    * orders: confirmed sale orders (``state = 'sale'``), by order date;
-      the average order value is the mean untaxed order amount converted at
-      the order's rate (``amount_untaxed / currency_rate``).
-    * revenue: posted customer invoices minus posted credit notes
+    * orders: confirmed sale orders (``state = 'sale'``, returns left out),
+      by order date; the *Ordered Revenue* is their untaxed amount converted
+      at the order's rate (``sale.order._cou_order_revenue_sql``), the average
+      order value that revenue divided by their number.
+    * revenue (*Invoiced Revenue*, field ``customer_lifetime_revenue``):
+      posted customer invoices minus posted credit notes
       (``amount_untaxed_signed``, already in company currency). Invoices are
       the accounting truth: a return only lowers revenue once refunded, and a
       refunded then re-invoiced order is counted once.
@@ -74,17 +84,30 @@ class ResPartner(models.Model):
         readonly=True,
         groups=CUSTOMER_360_GROUP,
         help="Confirmed sale orders of the customer (its company and all its contacts) "
-        "in the current company.",
+        "in the current company, returns left out.",
     )
+    # The public name stays (automated actions and filters use it); what it
+    # holds is named for what it is: the invoiced revenue.
     customer_lifetime_revenue = fields.Float(
-        string="Lifetime Revenue",
+        string="Invoiced Revenue",
         company_dependent=True,
         prefetch=CUSTOMER_360_PREFETCH,
         readonly=True,
         digits="Account",
         groups=CUSTOMER_360_GROUP,
-        help="Untaxed amount of posted customer invoices minus credit notes, "
-        "in the company currency.",
+        help="Posted customer invoices minus posted credit notes of the customer "
+        "(its company and all its contacts), untaxed, in the company currency. "
+        "An order counts once invoiced, a return once refunded.",
+    )
+    customer_ordered_revenue = fields.Float(
+        string="Ordered Revenue",
+        company_dependent=True,
+        prefetch=CUSTOMER_360_PREFETCH,
+        readonly=True,
+        digits="Account",
+        groups=CUSTOMER_360_GROUP,
+        help="Untaxed amount of the customer's confirmed sale orders (returns left "
+        "out), in the company currency at each order's rate, invoiced or not.",
     )
     customer_avg_order_value = fields.Float(
         string="Average Order Value",
@@ -93,7 +116,7 @@ class ResPartner(models.Model):
         readonly=True,
         digits="Account",
         groups=CUSTOMER_360_GROUP,
-        help="Mean untaxed amount of the confirmed orders, in the company currency.",
+        help="Ordered Revenue divided by the number of confirmed orders.",
     )
     customer_first_order_date = fields.Date(
         string="First Order",
@@ -154,7 +177,7 @@ class ResPartner(models.Model):
     # Sources of the figures, read with the user's access rights.
     customer_recent_order_ids = fields.Many2many(
         comodel_name="sale.order",
-        string="Last Orders",
+        string="Last 5 Orders and Quotations",
         compute="_compute_customer_context",
         compute_sudo=False,
         groups=CUSTOMER_360_GROUP,
@@ -382,6 +405,7 @@ class ResPartner(models.Model):
                 "_get_customer_360_order_figures",
                 (
                     "customer_order_count",
+                    "customer_ordered_revenue",
                     "customer_avg_order_value",
                     "customer_first_order_date",
                     "customer_last_order_date",
@@ -623,6 +647,7 @@ class ResPartner(models.Model):
             interval = (last - first).days / (count - 1) if count > 1 else 0.0
             result[partner_id, company_id] = {
                 "customer_order_count": count,
+                "customer_ordered_revenue": currencies[company_id].round(amount),
                 "customer_avg_order_value": currencies[company_id].round(
                     amount / count
                 ),
@@ -729,6 +754,351 @@ class ResPartner(models.Model):
             }
             for partner_id, company_id, amount in rows
         }
+
+    # === BUSINESS METHODS === #
+    # Customer overview (the Customer 360 tab of the partner form)
+
+    @api.readonly
+    def get_customer_overview(self):
+        """Everything the customer overview shows, for the web client, in a
+        constant number of queries: the figure cards, the ordered and invoiced
+        revenue of the last 24 months by month, badges (segments), care
+        attributes, open items (deliveries, unpaid invoices, and what the
+        capabilities add: complaints), the last confirmed orders and the last
+        timeline events. Figures are the stored Customer 360 figures of the
+        current company; lists are read with the user's access rights.
+
+        Capabilities extend the ``_get_customer_overview_*`` methods (each
+        called on the commercial entity, returns a list of dicts).
+        """
+        self.ensure_one()
+        self.check_access("read")
+        if not self.env.user.has_group(CUSTOMER_360_GROUP):
+            raise AccessError(
+                self.env._("Only Customer Hub users can see the customer overview.")
+            )
+        customer = self.commercial_partner_id
+        currency = self.env.company.currency_id
+        return {
+            "customer": {
+                "id": customer.id,
+                "name": customer.display_name,
+                "is_contact": customer != self,
+            },
+            "currency_id": currency.id,
+            "figures": customer._get_customer_overview_figures(),
+            "revenue_by_month": customer._get_customer_overview_revenue_by_month(),
+            "badges": customer._get_customer_overview_badges(),
+            "care": customer._get_customer_overview_care(),
+            "open_items": customer._get_customer_overview_open_items(),
+            "orders": customer._get_customer_overview_orders(),
+            "events": customer._get_customer_overview_events(),
+        }
+
+    def _cou_overview_figure(self, fname, kind, action=False, tone=False, sub=None):
+        """A figure card: the field's label, help and value (``kind``:
+        monetary, integer, float, date)."""
+        field = self._fields[fname]
+        return {
+            "name": fname,
+            "label": field._description_string(self.env),
+            "help": field._description_help(self.env) or "",
+            "kind": kind,
+            "value": field.convert_to_read(self[fname], self) or 0
+            if kind != "date"
+            else fields.Date.to_string(self[fname]) or False,
+            "action": action,
+            "tone": tone,
+            "sub": sub,
+        }
+
+    def _get_customer_overview_figures(self):
+        """Figure cards of the overview (extend to add figures)."""
+        self.ensure_one()
+        next_date = self.customer_next_order_date
+        return [
+            self._cou_overview_figure(
+                "customer_ordered_revenue", "monetary", "action_cou_view_orders"
+            ),
+            self._cou_overview_figure(
+                "customer_lifetime_revenue", "monetary", "action_cou_view_invoices"
+            ),
+            self._cou_overview_figure(
+                "customer_order_count", "integer", "action_cou_view_orders"
+            ),
+            self._cou_overview_figure("customer_avg_order_value", "monetary"),
+            self._cou_overview_figure(
+                "customer_last_order_date",
+                "date",
+                sub=next_date
+                and {
+                    "label": self._fields[
+                        "customer_next_order_date"
+                    ]._description_string(self.env),
+                    "kind": "date",
+                    "value": fields.Date.to_string(next_date),
+                },
+            ),
+            self._cou_overview_figure("customer_order_interval_days", "float"),
+            self._cou_overview_figure(
+                "customer_overdue_amount",
+                "monetary",
+                "action_cou_view_invoices",
+                tone=self.customer_overdue_amount > 0 and "danger",
+            ),
+            self._cou_overview_figure(
+                "customer_open_delivery_count",
+                "integer",
+                "action_cou_view_deliveries",
+            ),
+        ]
+
+    def _get_customer_overview_revenue_by_month(self):
+        """Ordered and invoiced revenue of the customer by month, the last 24
+        months (the current one included), in the company currency, with the
+        figures' definitions (see the fields' help), one query."""
+        self.ensure_one()
+        SaleOrder = self.env["sale.order"]
+        SaleOrder.flush_model(
+            ["state", "partner_id", "company_id", "date_order", "amount_untaxed"]
+        )
+        self.env["account.move"].flush_model(
+            ["state", "move_type", "partner_id", "company_id", "invoice_date"]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        today = fields.Date.context_today(self)
+        start = today.replace(day=1) - relativedelta(months=OVERVIEW_MONTHS - 1)
+        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        self.env.cr.execute(
+            SQL(
+                """SELECT 'ordered', date_trunc('month', timezone(%(tz)s,
+                          so.date_order AT TIME ZONE 'UTC'))::date, SUM(%(revenue)s)
+                     FROM sale_order so
+                     JOIN res_partner p ON p.id = so.partner_id
+                    WHERE so.state = 'sale'
+                      AND so.company_id = %(company)s
+                      AND p.commercial_partner_id = %(customer)s
+                      AND so.date_order >= %(start)s
+                      AND NOT %(is_return)s
+                 GROUP BY 2
+                UNION ALL
+                   SELECT 'invoiced', date_trunc('month', am.invoice_date)::date,
+                          SUM(am.amount_untaxed_signed)
+                     FROM account_move am
+                     JOIN res_partner p ON p.id = am.partner_id
+                    WHERE am.state = 'posted'
+                      AND am.move_type IN ('out_invoice', 'out_refund')
+                      AND am.company_id = %(company)s
+                      AND p.commercial_partner_id = %(customer)s
+                      AND am.invoice_date >= %(start)s
+                 GROUP BY 2""",
+                tz=tz,
+                revenue=SaleOrder._cou_order_revenue_sql("so"),
+                company=self.env.company.id,
+                customer=self.id,
+                start=start,
+                is_return=SaleOrder._cou_return_order_sql("so"),
+            )
+        )
+        currency = self.env.company.currency_id
+        sums = {
+            (kind, month): currency.round(amount or 0.0)
+            for kind, month, amount in self.env.cr.fetchall()
+        }
+        months = [start + relativedelta(months=i) for i in range(OVERVIEW_MONTHS)]
+        return {
+            "months": [fields.Date.to_string(month) for month in months],
+            "ordered": [sums.get(("ordered", month), 0.0) for month in months],
+            "invoiced": [sums.get(("invoiced", month), 0.0) for month in months],
+        }
+
+    def _get_customer_overview_badges(self):
+        """Badges at the top of the overview: ``[{"label", "color", "title"}]``
+        (the segment addon adds the customer's segments)."""
+        self.ensure_one()
+        return []
+
+    def _get_customer_overview_care(self):
+        """Care attributes of the customer: ``[{"label", "color", "title"}]``
+        (the care addon adds them)."""
+        self.ensure_one()
+        return []
+
+    def _cou_overview_records(self, model, domain, order, values):
+        """The first rows of an open-items list, with the user's rights:
+        ``(count, [row dicts])``; ``values(record)`` builds a row."""
+        Model = self.env[model]
+        records = Model.search(domain, order=order, limit=OVERVIEW_ITEMS)
+        count = (
+            len(records)
+            if len(records) < OVERVIEW_ITEMS
+            else Model.search_count(domain)
+        )
+        return count, [
+            {"id": record.id, "res_model": model, **values(record)}
+            for record in records
+        ]
+
+    def _get_customer_overview_open_items(self):
+        """Open items of the customer, each a list with its link:
+        ``[{"key", "label", "count", "action", "records": [...]}]``; each row
+        has ``id``, ``res_model``, ``name``, ``date`` (``date_kind``: date or
+        datetime), ``amount``, ``status`` and ``late``. Extend to add lists
+        (the complaint addon adds the open complaints)."""
+        self.ensure_one()
+        company = self.env.company
+        now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
+        items = []
+        if self.env["stock.picking"].has_access("read"):
+            states = dict(
+                self.env["stock.picking"]
+                ._fields["state"]
+                ._description_selection(self.env)
+            )
+            count, rows = self._cou_overview_records(
+                "stock.picking",
+                [
+                    ("partner_id", "child_of", self.id),
+                    ("company_id", "=", company.id),
+                    ("picking_type_code", "=", "outgoing"),
+                    ("state", "not in", ("done", "cancel")),
+                ],
+                "scheduled_date, id",
+                lambda picking: {
+                    "name": picking.name,
+                    "detail": picking.origin or "",
+                    "date": fields.Datetime.to_string(picking.scheduled_date),
+                    "date_kind": "datetime",
+                    "amount": False,
+                    "status": states.get(picking.state, picking.state),
+                    "late": bool(
+                        picking.scheduled_date and picking.scheduled_date < now
+                    ),
+                },
+            )
+            items.append(
+                {
+                    "key": "deliveries",
+                    "label": self.env._("Open Deliveries"),
+                    "count": count,
+                    "action": "action_cou_view_deliveries",
+                    "records": rows,
+                }
+            )
+        if self.env["account.move"].has_access("read"):
+            states = dict(
+                self.env["account.move"]
+                ._fields["payment_state"]
+                ._description_selection(self.env)
+            )
+            count, rows = self._cou_overview_records(
+                "account.move",
+                [
+                    ("partner_id", "child_of", self.id),
+                    ("company_id", "=", company.id),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ],
+                "invoice_date_due, id",
+                lambda move: {
+                    "name": move.name,
+                    "detail": move.ref or "",
+                    "date": fields.Date.to_string(move.invoice_date_due),
+                    "date_kind": "date",
+                    "amount": move.amount_residual_signed,
+                    "status": states.get(move.payment_state, move.payment_state),
+                    "late": bool(
+                        move.invoice_date_due and move.invoice_date_due < today
+                    ),
+                },
+            )
+            items.append(
+                {
+                    "key": "invoices",
+                    "label": self.env._("Unpaid Invoices"),
+                    "count": count,
+                    "action": "action_cou_view_invoices",
+                    "records": rows,
+                }
+            )
+        return items
+
+    def _get_customer_overview_orders(self):
+        """The last confirmed orders (returns left out, as in the Ordered
+        Revenue), with the user's rights: their number, the total of the
+        listed ones and of all, each amount in the company currency like the
+        figure. One query (plus the access subquery)."""
+        self.ensure_one()
+        SaleOrder = self.env["sale.order"]
+        if not SaleOrder.has_access("read"):
+            return False
+        SaleOrder.flush_model(
+            [
+                "name",
+                "state",
+                "date_order",
+                "amount_untaxed",
+                "currency_rate",
+                "client_order_ref",
+                "user_id",
+            ]
+        )
+        allowed = SaleOrder._search(
+            [
+                ("partner_id", "child_of", self.id),
+                ("company_id", "=", self.env.company.id),
+                ("state", "=", "sale"),
+            ]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT so.id, so.name, so.date_order, so.client_order_ref,
+                          %(revenue)s, COUNT(*) OVER (), SUM(%(revenue)s) OVER ()
+                     FROM sale_order so
+                    WHERE so.id IN %(allowed)s
+                      AND NOT %(is_return)s
+                 ORDER BY so.date_order DESC, so.id DESC
+                    LIMIT %(limit)s""",
+                revenue=SaleOrder._cou_order_revenue_sql("so"),
+                allowed=allowed.subselect(),
+                is_return=SaleOrder._cou_return_order_sql("so"),
+                limit=OVERVIEW_ORDERS,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        currency = self.env.company.currency_id
+        return {
+            "count": rows[0][5] if rows else 0,
+            "total": currency.round(rows[0][6]) if rows else 0.0,
+            "shown_total": currency.round(sum(row[4] or 0.0 for row in rows)),
+            "records": [
+                {
+                    "id": order_id,
+                    "res_model": "sale.order",
+                    "name": name,
+                    "date": fields.Datetime.to_string(date_order),
+                    "reference": ref or "",
+                    "amount": currency.round(amount or 0.0),
+                }
+                for order_id, name, date_order, ref, amount, _count, _total in rows
+            ],
+        }
+
+    def _get_customer_overview_events(self):
+        """The last events of the customer's timeline."""
+        self.ensure_one()
+        Event = self.env["cou.timeline.event"]
+        if not Event.has_access("read"):
+            return []
+        icons = Event._get_timeline_icons()
+        return [
+            {**event, "icon": icons.get(event["event_type"], "fa-circle-o")}
+            for event in Event.get_timeline_page(self.id, limit=OVERVIEW_EVENTS)[
+                "events"
+            ]
+        ]
 
     def _cou_company_currencies(self, company_ids):
         """``{company_id: currency}`` for rounding amounts (companies are cached)."""

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 # Changing one of these on a confirmed order changes its customer's order figures.
@@ -10,6 +10,42 @@ ORDER_FIGURE_FIELDS = {"state", "partner_id", "date_order", "company_id", "curre
 class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "cou.customer.context.mixin"]
+
+    # === FIELDS === #
+    cou_is_return = fields.Boolean(
+        string="Return Order",
+        compute="_compute_cou_is_return",
+        search="_search_cou_is_return",
+        help="A refund recorded as an order (e.g. an imported return order): left "
+        "out of the order figures and of the ordered revenue.",
+    )
+
+    # === COMPUTE METHODS === #
+    def _compute_cou_is_return(self):
+        ids = [order_id for order_id in self.ids if order_id]
+        returns = set()
+        if ids:
+            self.flush_recordset()
+            self.env.cr.execute(
+                SQL(
+                    "SELECT so.id FROM sale_order so WHERE so.id = ANY(%s) AND %s",
+                    ids,
+                    self._cou_return_order_sql("so"),
+                )
+            )
+            returns = {row[0] for row in self.env.cr.fetchall()}
+        for order in self:
+            order.cou_is_return = order.id in returns
+
+    def _search_cou_is_return(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        positive = (operator == "=") == value
+        returns = SQL(
+            "(SELECT so.id FROM sale_order so WHERE %s)",
+            self._cou_return_order_sql("so"),
+        )
+        return [("id", "in" if positive else "not in", returns)]
 
     # === CRUD METHODS === #
 
@@ -31,6 +67,30 @@ class SaleOrder(models.Model):
         if partners:
             partners._cou_mark_customer_360_dirty(["orders"])
         return res
+
+    def message_post(self, **kwargs):
+        # A sending of the quotation (the Send by Email composer with the
+        # quotation template sets ``mark_so_as_sent``; Mark as Sent posts the
+        # "Quotation sent" notification) is flagged on its message: the
+        # customer timeline shows one "Quotation sent" event per sending.
+        if self.state in ("draft", "sent") and "cou_quotation_sent" not in kwargs:
+            xmlid_to_id = self.env["ir.model.data"]._xmlid_to_res_id
+            subtype = kwargs.get("subtype_id") or (
+                kwargs.get("subtype_xmlid")
+                and xmlid_to_id(kwargs["subtype_xmlid"], raise_if_not_found=False)
+            )
+            if (
+                self.env.context.get("mark_so_as_sent")
+                and kwargs.get("message_type") == "comment"
+                and subtype == xmlid_to_id("mail.mt_comment")
+            ) or subtype == xmlid_to_id("sale.mt_order_sent", raise_if_not_found=False):
+                kwargs["cou_quotation_sent"] = True
+        return super().message_post(**kwargs)
+
+    def _get_message_create_valid_field_names(self):
+        return super()._get_message_create_valid_field_names() | {
+            "cou_quotation_sent"
+        }
 
     # === BUSINESS METHODS === #
     # SQL of the customer figures

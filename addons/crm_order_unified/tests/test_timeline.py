@@ -379,11 +379,12 @@ class TestTimelinePaging(TimelineCommon):
                 body=f"<p>c{index}</p>",
                 subtype_xmlid="mail.mt_comment",
             )
-            # public emails on the order before its confirmation: "quotation sent"
+            # sendings of the quotation (flagged when posted): "quotation sent"
             messages |= order.message_post(
                 message_type="comment",
                 body=f"<p>s{index}</p>",
                 subtype_xmlid="mail.mt_comment",
+                cou_quotation_sent=True,
             )
         messages[::3].write({"date": datetime(2024, 6, 1, 9, 0)})
         messages[1::3].write({"date": datetime(2024, 6, 2, 9, 0)})
@@ -858,6 +859,46 @@ class TestTimelineQuotationSent(TimelineCommon):
         ]
         self.assertNotIn(event.id, [e["id"] for e in page])
         self.assertIn(after.id * TIMELINE_CODE_SPAN + 11, [e["id"] for e in page])
+
+    def test_one_event_per_sending(self):
+        """Each sending is one event (the composer with the quotation template,
+        again after a change, and Mark as Sent); a follow-up email on the
+        sent quotation, a reply by the salesperson, stays an email."""
+        order = self._create_order(qty=1, price=40.0)
+        first = self._send_quotation(order)
+        follow_up = order.message_post(
+            message_type="comment",
+            body="<p>Did you get our quotation?</p>",
+            subtype_xmlid="mail.mt_comment",
+        )
+        second = self._send_quotation(order)
+        self.assertEqual(order.state, "sent")
+        self.assertTrue(first.cou_quotation_sent and second.cou_quotation_sent)
+        self.assertFalse(follow_up.cou_quotation_sent)
+        self.assertEqual(
+            [self._event_of(m).event_type for m in (first, follow_up, second)],
+            ["sale_sent", "email", "sale_sent"],
+        )
+        page = self.Event.get_timeline_page(self.customer.id, categories=["sale"])
+        self.assertEqual(
+            sorted(e["id"] for e in page["events"] if e["event_type"] == "sale_sent"),
+            sorted(self._event_of(m).id for m in (first, second)),
+        )
+        # Mark as Sent: its "Quotation sent" notification is the sending
+        marked = self._create_order(qty=2, price=10.0)
+        marked.action_quotation_sent()
+        # its tracking posts the state change with the "Quotation sent"
+        # subtype (the test environment disables tracking: posted as it does)
+        marked.message_post(subtype_xmlid="sale.mt_order_sent", body="")
+        notification = marked.message_ids.filtered("cou_quotation_sent")
+        self.assertEqual(len(notification), 1)
+        self.assertEqual(notification.subtype_id, self.env.ref("sale.mt_order_sent"))
+        self.assertEqual(self._event_of(notification).event_type, "sale_sent")
+        self.assertEqual(self._event_of(notification).name, marked.name)
+        # sending the confirmation of a confirmed order is no quotation sent
+        marked.action_confirm()
+        confirmation = self._send_quotation(marked)
+        self.assertFalse(confirmation.cou_quotation_sent)
 
     def test_activity_titled_by_its_type(self):
         order = self._create_order()

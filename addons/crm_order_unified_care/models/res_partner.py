@@ -96,3 +96,21 @@ class ResPartner(models.Model):
         """Derive the care attributes of these customers now."""
         self.env["cou.care.derivation"].sudo()._recompute(self.commercial_partner_id)
         return True
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS: the customer overview (Customer 360 tab)
+    # ------------------------------------------------------------
+
+    def _get_customer_overview_care(self):
+        care = super()._get_customer_overview_care()
+        for attribute in self.care_attribute_ids.sorted(lambda a: (a.sequence, a.id)):
+            care.append(
+                {
+                    "label": attribute.name,
+                    "color": attribute.color,
+                    "title": attribute.description or "",
+                    "res_model": "cou.care.attribute",
+                    "id": attribute.id,
+                }
+            )
+        return care

@@ -187,3 +187,54 @@ class ResPartner(models.Model):
             )
         )
         return {(partner.id, company.id): count for partner, company, count in groups}
+
+    # === BUSINESS METHODS === #
+    # the customer overview (Customer 360 tab)
+
+    def _get_customer_overview_figures(self):
+        figures = super()._get_customer_overview_figures()
+        figures.append(
+            self._cou_overview_figure(
+                "customer_open_complaint_count",
+                "integer",
+                "action_cou_view_complaints",
+                tone=self.customer_open_complaint_count > 0 and "warning",
+            )
+        )
+        return figures
+
+    def _get_customer_overview_open_items(self):
+        items = super()._get_customer_overview_open_items()
+        Complaint = self.env["cou.complaint"]
+        if not Complaint.has_access("read"):
+            return items
+        count, rows = self._cou_overview_records(
+            "cou.complaint",
+            [
+                ("commercial_partner_id", "=", self.id),
+                ("company_id", "=", self.env.company.id),
+                ("is_closed", "=", False),
+            ],
+            "sla_resolution_deadline, id",
+            lambda complaint: {
+                "name": complaint.reference or complaint.name,
+                "detail": complaint.name,
+                "date": fields.Datetime.to_string(
+                    complaint.sla_resolution_deadline or complaint.date_open
+                ),
+                "date_kind": "datetime",
+                "amount": False,
+                "status": complaint.stage_id.name or "",
+                "late": complaint.sla_breached,
+            },
+        )
+        items.append(
+            {
+                "key": "complaints",
+                "label": self.env._("Open Complaints"),
+                "count": count,
+                "action": "action_cou_view_complaints",
+                "records": rows,
+            }
+        )
+        return items

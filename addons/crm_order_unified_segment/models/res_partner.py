@@ -169,3 +169,32 @@ class ResPartner(models.Model):
 
     def _search_rfm_segment(self, operator, value):
         return self._search_cou_rfm("segment_code", operator, value)
+
+    # === BUSINESS METHODS === #
+    # the customer overview (Customer 360 tab)
+
+    def _get_customer_overview_badges(self):
+        """The customer's current segments, its RFM segment with its scores."""
+        badges = super()._get_customer_overview_badges()
+        if not self.env["cou.segment"].has_access("read"):
+            return badges
+        for segment in self.cou_segment_ids.sorted(lambda s: (s.sequence, s.id)):
+            title = segment.description or ""
+            if segment.segment_type == "rfm":
+                title = self.env._(
+                    "RFM scores: recency %(r)s, frequency %(f)s, monetary %(m)s "
+                    "(1 to 5).",
+                    r=self.rfm_recency_score,
+                    f=self.rfm_frequency_score,
+                    m=self.rfm_monetary_score,
+                )
+            badges.append(
+                {
+                    "label": segment.name,
+                    "color": segment.color,
+                    "title": title,
+                    "res_model": "cou.segment",
+                    "id": segment.id,
+                }
+            )
+        return badges

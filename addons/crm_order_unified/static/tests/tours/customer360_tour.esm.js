@@ -15,8 +15,12 @@ registry.category("web_tour.tours").add("crm_order_unified_customer360_tour", {
       trigger: `${CONTEXT} .o_field_widget[name='cou_customer_order_count']:contains(2)`,
     },
     {
-      content: "The customer's lifetime revenue",
+      content: "The customer's invoiced revenue",
       trigger: `${CONTEXT} .o_field_widget[name='cou_customer_lifetime_revenue']:contains(150.00)`,
+    },
+    {
+      content: "The customer's ordered revenue",
+      trigger: `${CONTEXT} .o_field_widget[name='cou_customer_ordered_revenue']:contains(150.00)`,
     },
     {
       content: "The customer's internal note",
@@ -49,8 +53,9 @@ registry.category("web_tour.tours").add("crm_order_unified_customer360_tour", {
       run: "click",
     },
     {
-      content: "The same figures on the customer",
-      trigger: ".o_form_view .o_field_widget[name='customer_order_count']:contains(2)",
+      content: "The same figures in the customer's overview",
+      trigger:
+        ".o_crm_order_unified_overview [data-figure='customer_order_count']:contains(2)",
     },
   ],
 });

@@ -1,6 +1,10 @@
 // [timeline] Customer timeline: one stream of events per customer, newest first.
 import {Component, onWillStart, useState, useSubEnv} from "@odoo/owl";
 import {deserializeDateTime, serializeDateTime} from "@web/core/l10n/dates";
+import {
+  formatShortDate,
+  formatShortTime,
+} from "@crm_order_unified/core/short_dates.esm";
 import {Layout} from "@web/search/layout";
 import {_t} from "@web/core/l10n/translation";
 import {formatMonetary} from "@web/views/fields/formatters";
@@ -127,12 +131,17 @@ export class CouTimeline extends Component {
       const local = deserializeDateTime(event.date);
       const key = local.toISODate();
       if (!current || current.key !== key) {
-        current = {key, label: local.toLocaleString(DateTime.DATE_HUGE), events: []};
+        // The user's date format (short) and the weekday
+        current = {
+          key,
+          label: `${formatShortDate(local)} (${local.toFormat("ccc")})`,
+          events: [],
+        };
         days.push(current);
       }
       current.events.push({
         ...event,
-        time: local.toLocaleString(DateTime.TIME_SIMPLE),
+        time: formatShortTime(local),
         icon: this.icons[event.event_type] || "fa-circle-o",
         amountText: event.currency_id
           ? formatMonetary(event.amount, {currencyId: event.currency_id})
