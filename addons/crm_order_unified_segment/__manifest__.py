@@ -1,6 +1,6 @@
 {
     "name": "Customer Hub: Segments and Campaigns",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Sales/CRM",
     "summary": "RFM scores, rule and static segments kept current, segment mailings "
     "with holdout and campaign attribution",
@@ -35,6 +35,9 @@
         "demo/cou_segment_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_order_unified_segment/static/src/**/*",
+        ],
         "web.assets_tests": [
             "crm_order_unified_segment/static/tests/tours/**/*",
         ],

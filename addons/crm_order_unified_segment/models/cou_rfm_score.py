@@ -3,6 +3,7 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .cou_rfm_segment_map import RFM_SEGMENT_CODES
@@ -19,23 +20,23 @@ RFM_WORK_MEM = "64MB"
 class CouRfmScore(models.Model):
     """RFM scores of a customer (commercial entity) in one company.
 
-    One row per (company, customer) that had a confirmed order or a posted
-    credit note in the company's RFM window (res.company.cou_rfm_window_months,
+    One row per (company, customer) that had a confirmed order in the
+    company's RFM window (res.company.cou_rfm_window_months,
     default 24 months). Rows are written by set-based SQL only: the job
     (cou.segment._cron_recompute) recomputes all of a company at once and an
     order confirmation refreshes that customer (_refresh_partners).
 
     Scoring rules (documented in readme/CONFIGURE.md):
     - recency = days since the last confirmed, non-cancelled order; frequency =
-      number of such orders; monetary = their untaxed amount in company
-      currency minus the posted customer credit notes of the window.
+      number of such orders; monetary = their Ordered Revenue (untaxed amount
+      in company currency, sale.order._cou_order_revenue_sql; return orders
+      left out, _cou_return_order_sql). Credit notes are Invoiced Revenue,
+      not Ordered Revenue: a customer with refunds only has no score.
     - each score is 1 + floor(5 * W / N), where N is the number of customers
       with an order in the window and W the number of them with a strictly
       worse value (older last order, fewer orders, less revenue). Ties share
       the same, lower score (SQL rank(), the "min" method); the result never
       depends on ids or row order.
-    - customers with credit notes but no order in the window (refunds only)
-      take no part in the ranking and get R = F = M = 1.
     - FM = (F + M + 1) // 2 (mean rounded half up); the named segment is read
       from cou.rfm.segment.map for the pair (R, FM).
     """
@@ -67,10 +68,11 @@ class CouRfmScore(models.Model):
     recency_days = fields.Integer(string="Days Since Last Order", readonly=True)
     frequency = fields.Integer(string="Orders in Window", readonly=True)
     monetary = fields.Monetary(
-        string="Net Revenue in Window",
+        string="Ordered Revenue",
         readonly=True,
-        help="Untaxed revenue of confirmed orders minus posted credit notes, in "
-        "company currency.",
+        help="Ordered Revenue of the RFM window: untaxed amount of the customer's "
+        "confirmed orders in company currency (return orders left out; credit notes "
+        "are invoiced, not ordered, revenue).",
     )
     r_score = fields.Integer(string="Recency Score", readonly=True, aggregator="avg")
     f_score = fields.Integer(string="Frequency Score", readonly=True, aggregator="avg")
@@ -126,71 +128,43 @@ class CouRfmScore(models.Model):
 
     @api.model
     def _get_raw_values_query(self, company, today, partner_ids=None):
-        """SQL of (partner_id, last_order_date, frequency, monetary) per customer.
+        """SQL of (partner_id, last_order_date, frequency, monetary,
+        recency_days) per customer with a confirmed order in the window.
 
-        Set-based: one grouped scan of the company's orders and one of its
-        credit notes. ``partner_ids`` (commercial partners) restricts it.
+        Set-based: one grouped scan of the company's orders. ``monetary`` is
+        the customer's Ordered Revenue of the window (never negative; credit
+        notes and return orders are not orders). ``partner_ids`` (commercial
+        partners) restricts it.
         """
         today, start, stop = self._get_window(company, today)
         order_partner = SQL("")
-        refund_partner = SQL("")
         if partner_ids is not None:
             order_partner = SQL(
                 "AND p.commercial_partner_id = ANY(%s)", list(partner_ids)
             )
-            refund_partner = SQL(
-                "AND am.commercial_partner_id = ANY(%s)", list(partner_ids)
-            )
         return SQL(
             """
-            WITH cou_orders AS (
-                SELECT p.commercial_partner_id AS partner_id,
-                       -- an imported return order is a refund: it lowers the
-                       -- revenue but is neither an order nor a recent purchase
-                       COUNT(*) FILTER (WHERE NOT %(is_return)s) AS frequency,
-                       (MAX(so.date_order) FILTER (WHERE NOT %(is_return)s))::date AS
-                           last_order_date,
-                       SUM(%(revenue)s)
-                           -- ... once: its own credit note, when created, stands for it
-                           FILTER (WHERE NOT (%(is_return)s AND EXISTS (
-                               SELECT 1
-                                 FROM sale_order_line sol
-                                 JOIN sale_order_line_invoice_rel rel ON
-                                     rel.order_line_id = sol.id
-                                WHERE sol.order_id = so.id))) AS revenue
-                  FROM sale_order so
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.company_id = %(company)s
-                   AND so.state = 'sale'
-                   AND so.date_order >= %(start)s AND so.date_order < %(stop)s
-                   %(order_partner)s
-                 GROUP BY p.commercial_partner_id
-            ), cou_refunds AS (
-                SELECT am.commercial_partner_id AS partner_id,
-                       SUM(am.amount_untaxed_signed) AS amount
-                  FROM account_move am
-                 WHERE am.company_id = %(company)s
-                   AND am.move_type = 'out_refund'
-                   AND am.state = 'posted'
-                   AND am.commercial_partner_id IS NOT NULL
-                   AND am.invoice_date >= %(start)s AND am.invoice_date < %(stop)s
-                   %(refund_partner)s
-                 GROUP BY am.commercial_partner_id
-            )
-            SELECT COALESCE(o.partner_id, r.partner_id) AS partner_id,
-                   o.last_order_date,
-                   COALESCE(o.frequency, 0) AS frequency,
-                   COALESCE(o.revenue, 0) + COALESCE(r.amount, 0) AS monetary,
-                   (%(today)s::date - o.last_order_date) AS recency_days
-              FROM cou_orders o
-              FULL JOIN cou_refunds r ON r.partner_id = o.partner_id
+            SELECT p.commercial_partner_id AS partner_id,
+                   (MAX(so.date_order))::date AS last_order_date,
+                   COUNT(*) AS frequency,
+                   SUM(%(revenue)s) AS monetary,
+                   (%(today)s::date - (MAX(so.date_order))::date) AS recency_days
+              FROM sale_order so
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE so.company_id = %(company)s
+               AND so.state = 'sale'
+               -- a return order (imported refund) is neither an order nor a
+               -- purchase: left out, as from the Ordered Revenue
+               AND NOT %(is_return)s
+               AND so.date_order >= %(start)s AND so.date_order < %(stop)s
+               %(order_partner)s
+             GROUP BY p.commercial_partner_id
             """,
             company=company.id,
             start=start,
             stop=stop,
             today=today,
             order_partner=order_partner,
-            refund_partner=refund_partner,
             is_return=self.env["sale.order"]._cou_return_order_sql("so"),
             revenue=self.env["sale.order"]._cou_order_revenue_sql("so"),
         )
@@ -204,16 +178,6 @@ class CouRfmScore(models.Model):
                 "company_id",
                 "amount_untaxed",
                 "currency_rate",
-            ]
-        )
-        self.env["account.move"].flush_model(
-            [
-                "state",
-                "move_type",
-                "invoice_date",
-                "commercial_partner_id",
-                "company_id",
-                "amount_untaxed_signed",
             ]
         )
         self.env["res.partner"].flush_model(["commercial_partner_id"])
@@ -480,3 +444,119 @@ class CouRfmScore(models.Model):
         )
         for segment in segments:
             segment._swap_members(partner_ids=ids, wait=True)
+
+    # === RFM MATRIX (client action crm_order_unified_segment.rfm_matrix) === #
+    @api.readonly
+    @api.model
+    def get_rfm_matrix(self):
+        """The RFM grid of the current company: recency score (rows, 5 = most
+        recent first) x frequency-monetary score (columns, 1 to 5).
+
+        Two grouped reads with the user's rights (record rules apply), whatever
+        the number of customers: the scores per (R, FM) cell and the segment
+        mapping. Each cell: count, Ordered Revenue and the segment it maps to;
+        each segment: count, Ordered Revenue and its share of the scored
+        customers' Ordered Revenue (the segments partition the scored
+        customers: the shares add up to 100 %).
+        """
+        company = self.env.company
+        groups = self._read_group(
+            [("company_id", "=", company.id)],
+            ["r_score", "fm_score"],
+            ["__count", "monetary:sum"],
+        )
+        cells_data = {
+            (r, fm): (count, revenue or 0.0) for r, fm, count, revenue in groups
+        }
+        mapping = {
+            (row.r_score, row.fm_score): row.segment_code
+            for row in self.env["cou.rfm.segment.map"].search([])
+        }
+        labels = dict(self._fields["segment_code"]._description_selection(self.env))
+        segment_ids = {
+            segment.rfm_code: segment.id
+            for segment in self.env["cou.segment"].search_fetch(
+                [("segment_type", "=", "rfm"), ("company_id", "=", company.id)],
+                ["rfm_code"],
+            )
+        }
+        total_count = sum(count for count, _revenue in cells_data.values())
+        total_revenue = sum(revenue for _count, revenue in cells_data.values())
+        codes = [code for code, _label in RFM_SEGMENT_CODES]
+        segments = {
+            code: {
+                "code": code,
+                "name": labels.get(code, code),
+                "segment_id": segment_ids.get(code, False),
+                "color": codes.index(code) + 1,
+                "count": 0,
+                "revenue": 0.0,
+            }
+            for code in codes
+        }
+        rows = []
+        for r_score in range(5, 0, -1):
+            cells = []
+            for fm_score in range(1, 6):
+                count, revenue = cells_data.get((r_score, fm_score), (0, 0.0))
+                code = mapping.get((r_score, fm_score))
+                if code:
+                    segments[code]["count"] += count
+                    segments[code]["revenue"] += revenue
+                cells.append(
+                    {
+                        "r_score": r_score,
+                        "fm_score": fm_score,
+                        "count": count,
+                        "revenue": revenue,
+                        "segment_code": code or False,
+                        "segment_name": labels.get(code, "") if code else "",
+                        "color": codes.index(code) + 1 if code else 0,
+                    }
+                )
+            rows.append({"r_score": r_score, "cells": cells})
+        for values in segments.values():
+            values["share"] = (
+                100.0 * values["revenue"] / total_revenue if total_revenue else 0.0
+            )
+        # customers outside the mapped cells (a mapping row removed): unsegmented
+        mapped_count = sum(values["count"] for values in segments.values())
+        return {
+            "company_id": company.id,
+            "company_name": company.name,
+            "currency_id": company.currency_id.id,
+            "rows": rows,
+            "segments": [values for values in segments.values() if values["count"]],
+            "total_count": total_count,
+            "total_revenue": total_revenue,
+            "unmapped_count": total_count - mapped_count,
+        }
+
+    @api.model
+    def action_open_rfm_cell(self, r_score, fm_score):
+        """The customers of one cell of the RFM grid of the current company."""
+        if not (
+            isinstance(r_score, int)
+            and isinstance(fm_score, int)
+            and 1 <= r_score <= 5
+            and 1 <= fm_score <= 5
+        ):
+            raise ValidationError(self.env._("RFM scores go from 1 to 5."))
+        company = self.env.company
+        partner_ids = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("r_score", "=", r_score),
+                ("fm_score", "=", fm_score),
+            ]
+        ).partner_id.ids
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "Customers with R = %(r)s, FM = %(fm)s", r=r_score, fm=fm_score
+            ),
+            "res_model": "res.partner",
+            "views": [[False, "list"], [False, "kanban"], [False, "form"]],
+            "domain": [("id", "in", partner_ids)],
+            "context": {"create": False},
+        }

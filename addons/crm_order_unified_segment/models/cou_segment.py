@@ -87,6 +87,18 @@ class CouSegment(models.Model):
         default=lambda self: self.env.company,
     )
     currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Filter Owner",
+        default=lambda self: self.env.user,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="A rule's filter is evaluated with this user's access rights, in the "
+        "segment's company only, also by the scheduled job: members are customers "
+        "this user may find. Whoever creates the segment or changes its filter "
+        "becomes its owner.",
+    )
     state = fields.Selection(
         selection=[("ok", "OK"), ("broken", "Broken")],
         string="Status",
@@ -99,18 +111,21 @@ class CouSegment(models.Model):
     broken_reason = fields.Text(string="Why Broken", readonly=True, copy=False)
     member_count = fields.Integer(string="Members", readonly=True, copy=False)
     revenue = fields.Monetary(
-        string="Members' Revenue",
+        string="Ordered Revenue",
         readonly=True,
         copy=False,
-        help="Net revenue of the current members in the RFM window.",
+        help="Ordered Revenue of the current members over the RFM window: untaxed "
+        "amount of their confirmed orders in company currency (return orders left "
+        "out). Never negative: a customer with refunds only has no ordered revenue.",
     )
     revenue_share = fields.Float(
-        string="Revenue Share (%)",
+        string="Share of Ordered Revenue (%)",
         readonly=True,
         copy=False,
         digits=(16, 1),
-        help="Members' net revenue in the RFM window, as a share of all customers' net "
-        "revenue.",
+        help="Members' Ordered Revenue over the RFM window, as a share of the Ordered "
+        "Revenue of all customers with an RFM score (the segmented customers). The RFM "
+        "segments divide these customers among them: their shares add up to 100 %.",
     )
     last_compute_date = fields.Datetime(
         string="Last Recomputed", readonly=True, copy=False
@@ -153,11 +168,17 @@ class CouSegment(models.Model):
     # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            # the filter runs with its owner's rights: nobody borrows another's
+            vals_list = [dict(vals, user_id=self.env.uid) for vals in vals_list]
         segments = super().create(vals_list)
         segments.filtered(lambda s: s.segment_type != "rfm")._recompute(commit=False)
         return segments
 
     def write(self, vals):
+        if not self.env.su and {"domain", "segment_type", "user_id"} & set(vals):
+            # who changes the filter owns it: it runs with their rights
+            vals = dict(vals, user_id=self.env.uid)
         res = super().write(vals)
         if {"domain", "static_partner_ids", "segment_type", "active"} & set(
             vals
@@ -246,7 +267,9 @@ class CouSegment(models.Model):
                 "default_cou_segment_id": self.id,
                 "default_mailing_type": "mail",
                 "default_mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
-                "default_subject": self.name,
+                # the subject is what customers read: the user writes it (the
+                # segment's name, "Champions", is an internal label)
+                "default_subject": False,
             },
         }
 
@@ -295,6 +318,39 @@ class CouSegment(models.Model):
                 ).name = labels[segment.rfm_code]
         return segments
 
+    @api.model
+    def _translate_rfm_segment_names(self, langs, overwrite=False):
+        """Name the RFM segments in ``langs`` after the labels of their RFM
+        segment, which come with the languages' terms: a language installed
+        after the addon translates the segments it created. A segment renamed
+        in a language (its name there is not the English label) keeps its name,
+        unless ``overwrite``. One write per language and segment."""
+        segments = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("segment_type", "=", "rfm")])
+        )
+        field = self._fields["rfm_code"]
+        english = dict(
+            field._description_selection(self.with_context(lang="en_US").env)
+        )
+        default = segments.filtered(
+            lambda s: s.with_context(lang="en_US").name == english.get(s.rfm_code)
+        )
+        for lang in set(langs) - {"en_US"}:
+            labels = dict(
+                field._description_selection(self.with_context(lang=lang).env)
+            )
+            in_lang = default.with_context(lang=lang, cou_segment_no_recompute=True)
+            for code, label in labels.items():
+                todo = in_lang.filtered(
+                    lambda s, code=code, label=label: s.rfm_code == code
+                    and (overwrite or s.name == english[code])
+                    and s.name != label
+                )
+                if todo:
+                    todo.write({"name": label})
+
     def _get_eval_context(self):
         return {
             "datetime": safe_datetime,
@@ -302,9 +358,15 @@ class CouSegment(models.Model):
             "time": safe_time,
             "relativedelta": safe_dateutil.relativedelta.relativedelta,
             "context_today": lambda: fields.Date.context_today(self),
-            "uid": self.env.uid,
+            "uid": self._get_filter_owner().id,
             "company_id": self.company_id.id,
         }
+
+    def _get_filter_owner(self):
+        """The user whose rights a rule's filter is evaluated with."""
+        self.ensure_one()
+        segment = self.sudo()
+        return segment.user_id or segment.create_uid or self.env.user
 
     def _get_domain(self):
         self.ensure_one()
@@ -341,12 +403,29 @@ class CouSegment(models.Model):
                 self.id,
                 restrict,
             )
-        # rule: the filter on the company's commercial entities
+        # rule: the filter on the company's commercial entities, with the
+        # rights of the filter's owner (record rules, access rights of every
+        # model the filter goes through), in the segment's company only: a
+        # filter finds no customer by what its owner may not read
+        owner = self._get_filter_owner()
+        company = self.company_id
+        if company not in owner.sudo().company_ids:
+            raise AccessError(
+                self.env._(
+                    "%(user)s, the owner of segment %(name)s, has no access to "
+                    "company %(company)s.",
+                    user=owner.sudo().name,
+                    name=self.name,
+                    company=company.name,
+                )
+            )
         Partner = (
             self.env["res.partner"]
-            .sudo()
-            .with_company(self.company_id)
-            .with_context(active_test=True)
+            .with_user(owner)
+            .with_context(
+                active_test=True,
+                allowed_company_ids=[company.id],
+            )
         )
         domain = self._get_domain()
         domain = [("company_id", "in", [False, self.company_id.id])] + domain
@@ -627,3 +706,99 @@ class CouSegment(models.Model):
         """demo/cou_segment_demo.xml: RFM and segments of the demo company,
         after the demo generator built its orders."""
         return self.sudo()._recompute_all(commit=False, companies=self.env.company)
+
+    @api.model
+    def _demo_spread_history(self):
+        """demo/cou_segment_demo.xml: the segment history as months of nightly
+        recomputations would have left it, instead of every entry dated at
+        install time. Each current member of the demo company's segments
+        entered on a day of the last ten months (never before the customer's
+        last order for an RFM segment), and about two in five RFM members came
+        from the segment customers usually move from (a Champion was Loyal, a
+        Lost customer was Hibernating...). Deterministic (hash of the ids),
+        set-based."""
+        anchor = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crm_order_unified.demo_anchor_date")
+        )
+        today = (
+            fields.Datetime.to_datetime(anchor)
+            if anchor
+            else fields.Datetime.now().replace(hour=0, minute=0, second=0)
+        )
+        company = self.env.company
+        self.env["cou.segment.member"].flush_model()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                UPDATE cou_segment_member m
+                   SET date_from = %(today)s::timestamp + interval '2 hours'
+                           - make_interval(days => 1 + mod(abs(hashtext(
+                               m.partner_id || ':' || m.segment_id)), 300))
+                  FROM cou_segment s
+                 WHERE s.id = m.segment_id AND s.company_id = %(company)s
+                   AND m.date_to IS NULL AND s.segment_type != 'rfm'
+                """,
+                today=today,
+                company=company.id,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                UPDATE cou_segment_member m
+                   SET date_from = LEAST(%(today)s::timestamp, GREATEST(
+                           %(today)s::timestamp + interval '2 hours'
+                               - make_interval(days => 1 + mod(abs(hashtext(
+                                   m.partner_id || ':' || m.segment_id)), 300)),
+                           r.last_order_date + interval '1 day 2 hours'))
+                  FROM cou_segment s, cou_rfm_score r
+                 WHERE s.id = m.segment_id AND s.company_id = %(company)s
+                   AND s.segment_type = 'rfm' AND m.date_to IS NULL
+                   AND r.company_id = s.company_id AND r.partner_id = m.partner_id
+                """,
+                today=today,
+                company=company.id,
+            )
+        )
+        came_from = [
+            ("champions", "loyal"),
+            ("loyal", "potential_loyalist"),
+            ("potential_loyalist", "new"),
+            ("promising", "new"),
+            ("need_attention", "loyal"),
+            ("about_to_sleep", "need_attention"),
+            ("at_risk", "loyal"),
+            ("cant_lose", "champions"),
+            ("hibernating", "about_to_sleep"),
+            ("lost", "hibernating"),
+        ]
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO cou_segment_member
+                       (segment_id, partner_id, company_id, date_from, date_to,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT prev.id, m.partner_id, m.company_id,
+                       m.date_from - make_interval(days => 30 + mod(abs(hashtext(
+                           m.partner_id || ':prev')), 200)),
+                       m.date_from, %(uid)s, m.date_from, %(uid)s, m.date_from
+                  FROM cou_segment_member m
+                  JOIN cou_segment s ON s.id = m.segment_id
+                  JOIN unnest(%(now_codes)s::varchar[], %(prev_codes)s::varchar[])
+                       AS f(code, prev_code) ON f.code = s.rfm_code
+                  JOIN cou_segment prev ON prev.company_id = s.company_id
+                       AND prev.segment_type = 'rfm' AND prev.rfm_code = f.prev_code
+                 WHERE s.company_id = %(company)s AND s.segment_type = 'rfm'
+                   AND m.date_to IS NULL
+                   AND mod(abs(hashtext(m.partner_id || ':moved')), 5) < 2
+                """,
+                uid=self.env.uid,
+                company=company.id,
+                now_codes=[code for code, _prev in came_from],
+                prev_codes=[prev for _code, prev in came_from],
+            )
+        )
+        self.env["cou.segment.member"].invalidate_model()

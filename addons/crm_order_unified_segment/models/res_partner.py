@@ -52,8 +52,8 @@ class ResPartner(models.Model):
         compute="_compute_cou_rfm",
         search="_search_rfm_monetary_score",
         groups=CUSTOMER_360_GROUP,
-        help="1 (lowest net revenue) to 5 (highest), by quintiles over the company's "
-        "customers.",
+        help="1 (lowest Ordered Revenue) to 5 (highest), by quintiles over the "
+        "company's customers.",
     )
     rfm_segment = fields.Selection(
         selection="_get_cou_rfm_segment_selection",

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 DASHBOARD_FIELDS = [
@@ -9,21 +9,29 @@ DASHBOARD_FIELDS = [
     "cou_delivered_count",
     "cou_opened_count",
     "cou_clicked_count",
+    "cou_ordering_recipient_count",
+    "cou_ordering_rate",
     "cou_order_count",
     "cou_customer_count",
     "cou_new_customer_count",
     "cou_revenue",
+    "cou_recipient_revenue",
     "cou_roi",
     "cou_revenue_per_recipient",
+    "cou_revenue_per_customer",
     "cou_test_count",
+    "cou_test_buyer_count",
     "cou_test_conversion",
     "cou_test_revenue_per_member",
     "cou_holdout_count",
+    "cou_control_buyer_count",
     "cou_control_conversion",
     "cou_control_revenue_per_member",
     "cou_uplift",
     "cou_incremental_revenue",
 ]
+# reading what the campaign sold takes sales rights (as sale's own campaign figures)
+SALES_GROUP = "sales_team.group_sale_salesman"
 
 
 class UtmCampaign(models.Model):
@@ -46,6 +54,22 @@ class UtmCampaign(models.Model):
     within the attribution window after a mailing of the campaign reached
     them (after they were held out), whatever the order's attribution, and
     that revenue per member.
+
+    Figures (the Results tab; each field's help repeats its definition):
+    - recipients, delivered, opened, clicked: from mailing.trace as stock
+      mass_mailing counts them (sent = has a sent date; delivered = status
+      sent, open or reply; opened = open or reply; clicked = has a click
+      date), each recipient (contact) counted once per campaign however many
+      of its mailings they got;
+    - attributed orders, customers (commercial entities), revenue: confirmed
+      orders attributed to the campaign, of the campaign's company (of the
+      user's companies when the campaign has none), return orders left out;
+      revenue is Ordered Revenue;
+    - ordering recipients: recipients whose customer has an attributed order;
+      ordering rate = ordering recipients / recipients; revenue per recipient
+      = attributed revenue of the recipients' customers / recipients; revenue
+      per ordering customer = attributed revenue / attributed customers.
+    All order figures need sales rights (SALES_GROUP).
     """
 
     _inherit = "utm.campaign"
@@ -81,87 +105,181 @@ class UtmCampaign(models.Model):
         comodel_name="sale.order",
         inverse_name="cou_attributed_campaign_id",
         string="Attributed Orders",
+        groups=SALES_GROUP,
     )
     # dashboard (one set of grouped queries for all campaigns, see
     # _compute_cou_dashboard)
     cou_recipient_count = fields.Integer(
-        string="Recipients", compute="_compute_cou_dashboard"
+        string="Recipients",
+        compute="_compute_cou_dashboard",
+        help="Contacts a mailing of this campaign was sent to (mailing traces with a "
+        "sent date), each counted once.",
     )
     cou_delivered_count = fields.Integer(
-        string="Delivered", compute="_compute_cou_dashboard"
+        string="Delivered",
+        compute="_compute_cou_dashboard",
+        help="Recipients whose mail was delivered (trace status sent, opened or "
+        "replied; not bounced), as the mailing's own statistics count them.",
     )
-    cou_opened_count = fields.Integer(string="Opened", compute="_compute_cou_dashboard")
+    cou_opened_count = fields.Integer(
+        string="Opened",
+        compute="_compute_cou_dashboard",
+        help="Recipients who opened a mailing of this campaign (trace status opened "
+        "or replied).",
+    )
     cou_clicked_count = fields.Integer(
-        string="Clicked", compute="_compute_cou_dashboard"
+        string="Clicked",
+        compute="_compute_cou_dashboard",
+        help="Recipients who clicked a link of a mailing of this campaign (trace with "
+        "a click date).",
+    )
+    cou_ordering_recipient_count = fields.Integer(
+        string="Ordering Recipients",
+        compute="_compute_cou_dashboard",
+        groups=SALES_GROUP,
+        help="Recipients whose customer (commercial entity) placed a confirmed order "
+        "attributed to this campaign.",
+    )
+    cou_ordering_rate = fields.Float(
+        string="Ordering Rate (%)",
+        digits=(16, 1),
+        compute="_compute_cou_dashboard",
+        groups=SALES_GROUP,
+        help="Ordering recipients / recipients.",
     )
     cou_order_count = fields.Integer(
-        string="Attributed Orders Count", compute="_compute_cou_dashboard"
+        string="Attributed Orders",
+        compute="_compute_cou_dashboard",
+        groups=SALES_GROUP,
+        help="Confirmed orders attributed to this campaign (UTM campaign of the "
+        "order, or a mailing touch within the attribution window), of the campaign's "
+        "company; return orders left out.",
     )
     cou_customer_count = fields.Integer(
-        string="Customers", compute="_compute_cou_dashboard"
+        string="Attributed Customers",
+        compute="_compute_cou_dashboard",
+        groups=SALES_GROUP,
+        help="Customers (commercial entities) with an attributed order.",
     )
     cou_new_customer_count = fields.Integer(
         string="New Customers",
         compute="_compute_cou_dashboard",
-        help="Customers whose first confirmed order is attributed to this campaign.",
+        groups=SALES_GROUP,
+        help="Attributed customers whose first confirmed order is attributed to this "
+        "campaign.",
     )
     cou_revenue = fields.Monetary(
         string="Attributed Revenue",
         currency_field="currency_id",
         compute="_compute_cou_dashboard",
+        groups=SALES_GROUP,
+        help="Ordered Revenue of the attributed orders: untaxed amount in company "
+        "currency.",
+    )
+    cou_recipient_revenue = fields.Monetary(
+        string="Attributed Revenue of Recipients",
+        currency_field="currency_id",
+        compute="_compute_cou_dashboard",
+        groups=SALES_GROUP,
+        help="The part of the attributed revenue that comes from the recipients' "
+        "customers (orders through a forwarded link or a campaign set by hand on "
+        "the order of someone not mailed are left out).",
     )
     cou_roi = fields.Float(
         string="ROI (%)",
         digits=(16, 1),
         compute="_compute_cou_dashboard",
+        groups=SALES_GROUP,
         help="(Attributed revenue - actual cost) / actual cost.",
     )
     cou_revenue_per_recipient = fields.Monetary(
         string="Revenue per Recipient",
         currency_field="currency_id",
         compute="_compute_cou_dashboard",
+        groups=SALES_GROUP,
+        help="Attributed revenue of recipients / recipients.",
+    )
+    cou_revenue_per_customer = fields.Monetary(
+        string="Revenue per Ordering Customer",
+        currency_field="currency_id",
+        compute="_compute_cou_dashboard",
+        groups=SALES_GROUP,
+        help="Attributed revenue / attributed customers.",
     )
     cou_test_count = fields.Integer(
-        string="Mailed Customers", compute="_compute_cou_dashboard"
+        string="Mailed Recipients",
+        compute="_compute_cou_dashboard",
+        help="The test group: the recipients.",
+    )
+    cou_test_buyer_count = fields.Integer(
+        string="Mailed: Ordered",
+        compute="_compute_cou_dashboard",
+        groups=SALES_GROUP,
+        help="Recipients whose customer placed a confirmed order, attributed or not, "
+        "between the first mailing they got and the end of the attribution window "
+        "after the last one.",
     )
     cou_test_conversion = fields.Float(
         string="Mailed: Ordering Rate (%)",
         digits=(16, 1),
         compute="_compute_cou_dashboard",
+        groups=SALES_GROUP,
+        help="Mailed recipients who ordered / mailed recipients. Any order counts "
+        "(attributed or not), as for the control group.",
     )
     cou_test_revenue_per_member = fields.Monetary(
-        string="Mailed: Revenue per Customer",
+        string="Mailed: Revenue per Recipient",
         currency_field="currency_id",
         compute="_compute_cou_dashboard",
+        groups=SALES_GROUP,
+        help="Ordered Revenue of the orders counted in 'Mailed: Ordered' / mailed "
+        "recipients.",
     )
     cou_holdout_count = fields.Integer(
-        string="Control Group Size", compute="_compute_cou_dashboard"
+        string="Control Group Size",
+        compute="_compute_cou_dashboard",
+        help="Segment members held out of the mailings.",
+    )
+    cou_control_buyer_count = fields.Integer(
+        string="Control: Ordered",
+        compute="_compute_cou_dashboard",
+        groups=SALES_GROUP,
+        help="Held-out members who placed a confirmed order within the attribution "
+        "window after they were held out.",
     )
     cou_control_conversion = fields.Float(
         string="Control: Ordering Rate (%)",
         digits=(16, 1),
         compute="_compute_cou_dashboard",
+        groups=SALES_GROUP,
+        help="Control: ordered / control group size.",
     )
     cou_control_revenue_per_member = fields.Monetary(
-        string="Control: Revenue per Customer",
+        string="Control: Revenue per Member",
         currency_field="currency_id",
         compute="_compute_cou_dashboard",
+        groups=SALES_GROUP,
+        help="Ordered Revenue of the orders counted in 'Control: Ordered' / control "
+        "group size.",
     )
     cou_uplift = fields.Float(
         string="Uplift (points)",
         digits=(16, 1),
         compute="_compute_cou_dashboard",
-        help="Ordering rate of the mailed customers minus that of the control group.",
+        groups=SALES_GROUP,
+        help="Mailed: ordering rate minus Control: ordering rate.",
     )
     cou_incremental_revenue = fields.Monetary(
         string="Incremental Revenue",
         currency_field="currency_id",
         compute="_compute_cou_dashboard",
-        help="(Revenue per mailed customer - revenue per control customer) x mailed "
-        "customers.",
+        groups=SALES_GROUP,
+        help="(Mailed: revenue per recipient - Control: revenue per member) x mailed "
+        "recipients.",
     )
 
     # === COMPUTE METHODS === #
+    @api.depends_context("allowed_company_ids")
     def _compute_cou_dashboard(self):
         figures = self._get_cou_dashboard_figures()
         for campaign in self:
@@ -191,42 +309,207 @@ class UtmCampaign(models.Model):
                 )
 
     # === ACTION METHODS === #
+    def _cou_check_sales_rights(self):
+        if not self.env.user.has_group(SALES_GROUP):
+            raise AccessError(
+                self.env._("Only sales users can see what a campaign sold.")
+            )
+
+    def _cou_get_order_company_ids(self):
+        """Companies whose orders count for this campaign: its own, or the
+        user's companies when it has none."""
+        self.ensure_one()
+        return self.company_id.ids or self.env.companies.ids
+
+    def _cou_get_attributed_order_domain(self):
+        self.ensure_one()
+        return [
+            ("cou_attributed_campaign_id", "=", self.id),
+            ("state", "=", "sale"),
+            ("company_id", "in", self._cou_get_order_company_ids()),
+        ]
+
     def action_cou_view_attributed_orders(self):
         self.ensure_one()
+        self._cou_check_sales_rights()
         action = self.env["ir.actions.actions"]._for_xml_id("sale.action_orders")
-        action["domain"] = [("cou_attributed_campaign_id", "=", self.id)]
+        action["domain"] = self._cou_get_attributed_order_domain()
         action["context"] = {"create": False}
         return action
 
+    def _cou_get_recipient_trace_domain(self):
+        self.ensure_one()
+        return [("campaign_id", "=", self.id), ("sent_datetime", "!=", False)]
+
+    def action_cou_view_funnel_step(self, step):
+        """The list behind a step of the campaign funnel (widget
+        cou_campaign_funnel): the recipients (contacts) at that step, each
+        once, as the figures count them; for "ordered", the recipients whose
+        customer placed an attributed order (the attributed orders themselves
+        are behind the stat button)."""
+        self.ensure_one()
+        if step not in ("recipients", "opened", "clicked", "ordered"):
+            raise ValidationError(
+                self.env._("Unknown funnel step: %(step)s", step=str(step))
+            )
+        names = {
+            "recipients": self.env._("Recipients"),
+            "opened": self.env._("Opened"),
+            "clicked": self.env._("Clicked"),
+            "ordered": self.env._("Ordering Recipients"),
+        }
+        domain = self._cou_get_recipient_trace_domain() + [
+            ("model", "=", "res.partner")
+        ]
+        if step == "opened":
+            domain += [("trace_status", "in", ("open", "reply"))]
+        elif step == "clicked":
+            domain += [("links_click_datetime", "!=", False)]
+        elif step == "ordered":
+            self._cou_check_sales_rights()
+            customers = (
+                self.env["sale.order"]
+                .search(self._cou_get_attributed_order_domain())
+                .partner_id.commercial_partner_id
+            )
+        partner_ids = [
+            res_id
+            for [res_id] in self.env["mailing.trace"]._read_group(domain, ["res_id"])
+        ]
+        partners = (
+            self.env["res.partner"].with_context(active_test=False).browse(partner_ids)
+        )
+        if step == "ordered":
+            partners = partners.filtered(
+                lambda partner: partner.commercial_partner_id in customers
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "%(campaign)s: %(step)s", campaign=self.title, step=names[step]
+            ),
+            "res_model": "res.partner",
+            "views": [[False, "list"], [False, "form"]],
+            "domain": [("id", "in", partners.ids)],
+            "context": {"create": False, "active_test": False},
+        }
+
     # === BUSINESS METHODS === #
     def _get_cou_dashboard_figures(self):
-        """{campaign id: {dashboard field: value}}: three grouped queries for
-        the whole recordset (traces, attributed orders, test vs control)."""
+        """{campaign id: {dashboard field: value}}: two grouped queries for
+        the whole recordset (recipients and attributed orders; test vs
+        control), definitions in the class docstring and the fields' help."""
         ids = [campaign_id for campaign_id in self.ids if campaign_id]
         if not ids:
             return {}
         self.env["mailing.trace"].flush_model()
         self.env["sale.order"].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env["cou.campaign.holdout"].flush_model()
         self.flush_recordset(["cou_cost", "company_id"])
         cr = self.env.cr
+        SaleOrder = self.env["sale.order"]
         figures = {campaign_id: {} for campaign_id in ids}
+        companies = self.env.companies.ids
+        rcpt = SQL(
+            """
+            SELECT t.campaign_id, t.model, t.res_id,
+                   MAX(p.commercial_partner_id) AS customer_id,
+                   MIN(t.sent_datetime) AS first_sent,
+                   MAX(t.sent_datetime) AS last_sent,
+                   BOOL_OR(t.trace_status IN ('sent', 'open', 'reply')) AS delivered,
+                   BOOL_OR(t.trace_status IN ('open', 'reply')) AS opened,
+                   BOOL_OR(t.links_click_datetime IS NOT NULL) AS clicked
+              FROM mailing_trace t
+              LEFT JOIN res_partner p ON t.model = 'res.partner' AND p.id = t.res_id
+             WHERE t.campaign_id = ANY(%(ids)s) AND t.sent_datetime IS NOT NULL
+             GROUP BY t.campaign_id, t.model, t.res_id
+            """,
+            ids=ids,
+        )
+        # orders count for a campaign of their company only (or of the user's
+        # companies for a campaign without company)
+        order_company = SQL(
+            "(c.company_id = so.company_id OR (c.company_id IS NULL AND "
+            "so.company_id = ANY(%s)))",
+            companies,
+        )
         cr.execute(
             SQL(
                 """
-                SELECT t.campaign_id,
-                       COUNT(*),
-                       COUNT(*) FILTER (WHERE t.trace_status IN ('sent', 'open',
-                           'reply')),
-                       COUNT(*) FILTER (WHERE t.trace_status IN ('open', 'reply')),
-                       COUNT(*) FILTER (WHERE t.links_click_datetime IS NOT NULL),
-                       COUNT(DISTINCT t.res_id) FILTER (WHERE t.model = 'res.partner'
-                           AND t.trace_status != 'cancel')
-                  FROM mailing_trace t
-                 WHERE t.campaign_id = ANY(%s)
-                 GROUP BY t.campaign_id
+                WITH rcpt AS MATERIALIZED (%(rcpt)s),
+                att AS MATERIALIZED (
+                    SELECT so.cou_attributed_campaign_id AS campaign_id,
+                           c.company_id AS campaign_company_id,
+                           p.commercial_partner_id AS customer_id,
+                           COUNT(*) AS orders,
+                           SUM(%(revenue)s) AS revenue,
+                           MIN(so.date_order) AS first_date
+                      FROM sale_order so
+                      JOIN res_partner p ON p.id = so.partner_id
+                      JOIN utm_campaign c ON c.id = so.cou_attributed_campaign_id
+                     WHERE so.cou_attributed_campaign_id = ANY(%(ids)s)
+                       AND so.state = 'sale'
+                       AND NOT %(is_return)s
+                       AND %(order_company)s
+                     GROUP BY so.cou_attributed_campaign_id, c.company_id,
+                              p.commercial_partner_id
+                ),
+                r AS (
+                    SELECT rcpt.campaign_id,
+                           COUNT(*) AS recipients,
+                           COUNT(*) FILTER (WHERE rcpt.delivered) AS delivered,
+                           COUNT(*) FILTER (WHERE rcpt.opened) AS opened,
+                           COUNT(*) FILTER (WHERE rcpt.clicked) AS clicked,
+                           COUNT(*) FILTER (WHERE EXISTS (
+                               SELECT 1 FROM att
+                                WHERE att.campaign_id = rcpt.campaign_id
+                                  AND att.customer_id = rcpt.customer_id)) AS ordering,
+                           MIN(rcpt.first_sent) AS first_sent,
+                           MAX(rcpt.last_sent) AS last_sent
+                      FROM rcpt
+                     GROUP BY rcpt.campaign_id
+                ),
+                a AS (
+                    SELECT att.campaign_id,
+                           SUM(att.orders) AS orders,
+                           COUNT(*) AS customers,
+                           SUM(att.revenue) AS revenue,
+                           SUM(att.revenue) FILTER (WHERE EXISTS (
+                               SELECT 1 FROM rcpt
+                                WHERE rcpt.campaign_id = att.campaign_id
+                                  AND rcpt.customer_id = att.customer_id))
+                               AS recipient_revenue,
+                           COUNT(*) FILTER (WHERE NOT EXISTS (
+                               SELECT 1 FROM sale_order o2
+                                 JOIN res_partner p2 ON p2.id = o2.partner_id
+                                WHERE p2.commercial_partner_id = att.customer_id
+                                  AND o2.state = 'sale'
+                                  AND o2.date_order < att.first_date
+                                  AND (o2.company_id = att.campaign_company_id
+                                       OR (att.campaign_company_id IS NULL
+                                           AND o2.company_id = ANY(%(companies)s)))))
+                               AS new_customers
+                      FROM att
+                     GROUP BY att.campaign_id
+                )
+                SELECT c.id,
+                       COALESCE(r.recipients, 0), COALESCE(r.delivered, 0),
+                       COALESCE(r.opened, 0), COALESCE(r.clicked, 0),
+                       COALESCE(r.ordering, 0),
+                       COALESCE(a.orders, 0), COALESCE(a.customers, 0),
+                       COALESCE(a.revenue, 0), COALESCE(a.recipient_revenue, 0),
+                       COALESCE(a.new_customers, 0)
+                  FROM unnest(%(ids)s::int[]) AS c(id)
+                  LEFT JOIN r ON r.campaign_id = c.id
+                  LEFT JOIN a ON a.campaign_id = c.id
                 """,
-                ids,
+                rcpt=rcpt,
+                ids=ids,
+                companies=companies,
+                order_company=order_company,
+                revenue=SaleOrder._cou_order_revenue_sql("so"),
+                is_return=SaleOrder._cou_return_order_sql("so"),
             )
         )
         for (
@@ -235,180 +518,143 @@ class UtmCampaign(models.Model):
             delivered,
             opened,
             clicked,
-            mailed,
+            ordering,
+            orders,
+            customers,
+            revenue,
+            recipient_revenue,
+            new_customers,
         ) in cr.fetchall():
             figures[campaign_id].update(
                 cou_recipient_count=recipients,
                 cou_delivered_count=delivered,
                 cou_opened_count=opened,
                 cou_clicked_count=clicked,
-                cou_test_count=mailed,
-            )
-        cr.execute(
-            SQL(
-                """
-                WITH att AS (
-                    SELECT so.cou_attributed_campaign_id AS campaign_id,
-                           p.commercial_partner_id AS partner_id,
-                           COUNT(*) AS orders,
-                           SUM(%(revenue)s) AS revenue,
-                           MIN(so.date_order) AS first_date
-                      FROM sale_order so
-                      JOIN res_partner p ON p.id = so.partner_id
-                     WHERE so.cou_attributed_campaign_id = ANY(%(ids)s) AND so.state =
-                         'sale'
-                     GROUP BY so.cou_attributed_campaign_id, p.commercial_partner_id
-                )
-                SELECT att.campaign_id, SUM(att.orders), COUNT(*), SUM(att.revenue),
-                       COUNT(*) FILTER (WHERE NOT EXISTS (
-                           SELECT 1 FROM sale_order o2
-                             JOIN res_partner p2 ON p2.id = o2.partner_id
-                            WHERE p2.commercial_partner_id = att.partner_id
-                              AND o2.state = 'sale' AND o2.date_order < att.first_date))
-                  FROM att
-                 GROUP BY att.campaign_id
-                """,
-                revenue=self.env["sale.order"]._cou_order_revenue_sql("so"),
-                ids=ids,
-            )
-        )
-        for campaign_id, orders, customers, revenue, new_customers in cr.fetchall():
-            figures[campaign_id].update(
-                cou_order_count=orders,
+                cou_ordering_recipient_count=ordering,
+                cou_ordering_rate=100.0 * ordering / recipients if recipients else 0.0,
+                cou_order_count=int(orders),
                 cou_customer_count=customers,
-                cou_revenue=revenue or 0.0,
+                cou_revenue=float(revenue),
+                cou_recipient_revenue=float(recipient_revenue),
+                cou_revenue_per_recipient=float(recipient_revenue) / recipients
+                if recipients
+                else 0.0,
+                cou_revenue_per_customer=float(revenue) / customers
+                if customers
+                else 0.0,
                 cou_new_customer_count=new_customers,
+                cou_test_count=recipients,
             )
-        # control group sizes and the period of each campaign (mailings, holdouts)
-        cr.execute(
-            SQL(
-                """
-                SELECT m.campaign_id, 0, MIN(LEAST(m.create_date, m.sent_date,
-                    m.schedule_date)),
-                       MAX(COALESCE(m.sent_date, now() AT TIME ZONE 'UTC'))
-                  FROM mailing_mailing m
-                 WHERE m.campaign_id = ANY(%(ids)s)
-                 GROUP BY m.campaign_id
-                 UNION ALL
-                SELECT h.campaign_id, COUNT(*), MIN(h.holdout_date), MAX(h.holdout_date)
-                  FROM cou_campaign_holdout h
-                 WHERE h.campaign_id = ANY(%(ids)s)
-                 GROUP BY h.campaign_id
-                """,
-                ids=ids,
-            )
-        )
-        periods = {}
-        for campaign_id, held, start, stop in cr.fetchall():
-            if held:
-                figures[campaign_id]["cou_holdout_count"] = held
-            lo, hi = periods.get(campaign_id, (start, stop))
-            periods[campaign_id] = (min(lo, start), max(hi, stop))
-        # buyers: a member "ordered" when a confirmed order of theirs falls within
-        # the attribution window after a mailing of the campaign reached them (or
-        # after they were held out), whatever the order's attribution. From the
-        # orders of the campaign's period (literal bounds: few rows, indexed) to
-        # the traces and holdouts (indexed lookups).
-        parts = []
-        for campaign in self.filtered(lambda c: c.id in periods):
-            span = timedelta(
+        # test (recipients) vs control (held out): any confirmed order of
+        # their customer, attributed or not, within the attribution window
+        # after the mailing reached them (after they were held out). Orders
+        # of the campaign's company, looked up by customer (indexed).
+        spans = {
+            campaign.id: timedelta(
                 days=(
                     campaign.company_id or self.env.company
                 ).cou_attribution_window_days
                 or 0
             )
-            lo, hi = periods[campaign.id]
-            company = (
-                SQL("AND so.company_id = %s", campaign.company_id.id)
-                if campaign.company_id
-                else SQL("")
+            for campaign in self.filtered("id")
+        }
+        cr.execute(
+            SQL(
+                """
+                WITH rcpt AS MATERIALIZED (%(rcpt)s),
+                span AS (
+                    SELECT s.campaign_id, s.span, c.company_id
+                      FROM unnest(%(ids)s::int[], %(spans)s::interval[])
+                           AS s(campaign_id, span)
+                      JOIN utm_campaign c ON c.id = s.campaign_id
+                ),
+                members AS (
+                    SELECT 'test' AS grp, rcpt.campaign_id, rcpt.customer_id,
+                           rcpt.first_sent AS date_from,
+                           rcpt.last_sent + span.span AS date_to,
+                           span.company_id
+                      FROM rcpt JOIN span ON span.campaign_id = rcpt.campaign_id
+                     WHERE rcpt.customer_id IS NOT NULL
+                     UNION ALL
+                    SELECT 'control', h.campaign_id, h.partner_id, h.holdout_date,
+                           h.holdout_date + span.span, span.company_id
+                      FROM cou_campaign_holdout h
+                      JOIN span ON span.campaign_id = h.campaign_id
+                ),
+                hits AS (
+                    SELECT m.grp, m.campaign_id, so.id AS order_id,
+                           %(revenue)s AS revenue, m.customer_id
+                      FROM members m
+                      JOIN res_partner p ON p.commercial_partner_id = m.customer_id
+                      JOIN sale_order so ON so.partner_id = p.id
+                     WHERE so.state = 'sale' AND NOT %(is_return)s
+                       AND so.date_order >= m.date_from AND so.date_order < m.date_to
+                       AND (so.company_id = m.company_id
+                            OR (m.company_id IS NULL
+                                AND so.company_id = ANY(%(companies)s)))
+                ),
+                buyers AS (
+                    SELECT grp, campaign_id, COUNT(*) AS buyers
+                      FROM members m
+                     WHERE EXISTS (SELECT 1 FROM hits
+                                    WHERE hits.grp = m.grp
+                                      AND hits.campaign_id = m.campaign_id
+                                      AND hits.customer_id = m.customer_id)
+                     GROUP BY grp, campaign_id
+                ),
+                revenue AS (
+                    SELECT grp, campaign_id, SUM(revenue) AS revenue
+                      FROM (SELECT DISTINCT grp, campaign_id, order_id, revenue
+                              FROM hits) d
+                     GROUP BY grp, campaign_id
+                )
+                SELECT b.grp, b.campaign_id, b.buyers, COALESCE(v.revenue, 0)
+                  FROM buyers b
+                  LEFT JOIN revenue v ON v.grp = b.grp AND v.campaign_id = b.campaign_id
+                """,
+                rcpt=rcpt,
+                ids=list(spans),
+                spans=list(spans.values()),
+                companies=companies,
+                revenue=SaleOrder._cou_order_revenue_sql("so"),
+                is_return=SaleOrder._cou_return_order_sql("so"),
             )
-            parts.append(
-                SQL(
-                    """
-                    SELECT %(campaign)s AS campaign_id, p.commercial_partner_id AS
-                        partner_id,
-                           so.date_order, %(span)s::interval AS span, %(revenue)s AS
-                               revenue
-                      FROM sale_order so
-                      JOIN res_partner p ON p.id = so.partner_id
-                     WHERE so.date_order >= %(lo)s AND so.date_order < %(hi)s AND
-                         so.state = 'sale' %(company)s
-                    """,
-                    campaign=campaign.id,
-                    span=span,
-                    revenue=self.env["sale.order"]._cou_order_revenue_sql("so"),
-                    lo=lo,
-                    hi=hi + span,
-                    company=company,
-                )
-            )
-        if parts:
-            cr.execute(
-                SQL(
-                    """
-                    WITH orders AS MATERIALIZED (%(orders)s),
-                    hits AS (
-                        SELECT o.campaign_id, 'test' AS grp, o.partner_id, o.revenue
-                          FROM orders o
-                         WHERE EXISTS (
-                               SELECT 1 FROM mailing_trace t
-                                WHERE t.model = 'res.partner' AND t.res_id =
-                                    o.partner_id
-                                  AND t.campaign_id = o.campaign_id AND t.trace_status
-                                      != 'cancel'
-                                  AND COALESCE(t.sent_datetime, t.create_date) <=
-                                      o.date_order
-                                  AND COALESCE(t.sent_datetime, t.create_date) >
-                                      o.date_order - o.span)
-                         UNION ALL
-                        SELECT o.campaign_id, 'control', o.partner_id, o.revenue
-                          FROM orders o
-                         WHERE EXISTS (
-                               SELECT 1 FROM cou_campaign_holdout h
-                                WHERE h.campaign_id = o.campaign_id AND h.partner_id =
-                                    o.partner_id
-                                  AND h.holdout_date <= o.date_order AND h.holdout_date
-                                      > o.date_order - o.span)
-                    )
-                    SELECT campaign_id, grp, COUNT(DISTINCT partner_id), SUM(revenue)
-                      FROM hits
-                     GROUP BY campaign_id, grp
-                    """,
-                    orders=SQL(" UNION ALL ").join(parts),
-                )
-            )
-            for campaign_id, group, buyers, revenue in cr.fetchall():
-                values = figures[campaign_id]
-                prefix = "cou_test" if group == "test" else "cou_control"
-                members = values.get(
-                    "cou_test_count" if group == "test" else "cou_holdout_count", 0
-                )
-                values[f"{prefix}_conversion"] = (
-                    100.0 * buyers / members if members else 0.0
-                )
-                values[f"{prefix}_revenue_per_member"] = (
-                    (revenue or 0.0) / members if members else 0.0
-                )
+        )
+        for group, campaign_id, buyers, revenue in cr.fetchall():
+            figures[campaign_id][f"cou_{group}_buyer_count"] = buyers
+            figures[campaign_id][f"cou_{group}_revenue"] = float(revenue)
+        held = dict(
+            self.env["cou.campaign.holdout"]
+            .sudo()
+            ._read_group([("campaign_id", "in", ids)], ["campaign_id"], ["__count"])
+        )
         for campaign in self.filtered("id"):
             values = figures[campaign.id]
+            values["cou_holdout_count"] = held.get(campaign, 0)
             revenue = values.get("cou_revenue", 0.0)
-            recipients = values.get("cou_recipient_count", 0)
             values["cou_roi"] = (
                 100.0 * (revenue - campaign.cou_cost) / campaign.cou_cost
                 if campaign.cou_cost
                 else 0.0
             )
-            values["cou_revenue_per_recipient"] = (
-                revenue / recipients if recipients else 0.0
-            )
-            if values.get("cou_holdout_count"):
-                values["cou_uplift"] = values.get(
-                    "cou_test_conversion", 0.0
-                ) - values.get("cou_control_conversion", 0.0)
+            for group, size in (
+                ("test", values.get("cou_test_count", 0)),
+                ("control", values["cou_holdout_count"]),
+            ):
+                buyers = values.get(f"cou_{group}_buyer_count", 0)
+                values[f"cou_{group}_conversion"] = (
+                    100.0 * buyers / size if size else 0.0
+                )
+                values[f"cou_{group}_revenue_per_member"] = (
+                    values.pop(f"cou_{group}_revenue", 0.0) / size if size else 0.0
+                )
+            if values["cou_holdout_count"]:
+                values["cou_uplift"] = (
+                    values["cou_test_conversion"] - values["cou_control_conversion"]
+                )
                 values["cou_incremental_revenue"] = (
-                    values.get("cou_test_revenue_per_member", 0.0)
-                    - values.get("cou_control_revenue_per_member", 0.0)
+                    values["cou_test_revenue_per_member"]
+                    - values["cou_control_revenue_per_member"]
                 ) * values.get("cou_test_count", 0)
         return figures
 
@@ -496,21 +742,31 @@ class UtmCampaign(models.Model):
                            cou_attribution_touch_date = x.touch_date
                       FROM (
                         SELECT o.id AS order_id,
-                               COALESCE(o.campaign_id, touch.campaign_id) AS
+                               COALESCE(oc.id, touch.campaign_id) AS
                                    campaign_id,
-                               CASE WHEN o.campaign_id IS NOT NULL THEN 'utm' ELSE
+                               CASE WHEN oc.id IS NOT NULL THEN 'utm' ELSE
                                    touch.rule END AS rule,
-                               CASE WHEN o.campaign_id IS NOT NULL THEN o.date_order
+                               CASE WHEN oc.id IS NOT NULL THEN o.date_order
                                    ELSE touch.touch_date END
                                    AS touch_date
                           FROM sale_order o
                           JOIN res_partner p ON p.id = o.partner_id
+                          -- a campaign of another company gets no credit for
+                          -- the order (neither its UTM campaign nor a touch)
+                          LEFT JOIN utm_campaign oc
+                                 ON oc.id = o.campaign_id
+                                AND (oc.company_id IS NULL OR oc.company_id =
+                                     o.company_id)
                           LEFT JOIN LATERAL (
                               SELECT t.campaign_id, tt.rule, tt.touch_date
                                 FROM res_partner tp
                                 JOIN mailing_trace t
                                   ON t.model = 'res.partner' AND t.res_id = tp.id AND
                                       t.campaign_id IS NOT NULL
+                                JOIN utm_campaign tc
+                                  ON tc.id = t.campaign_id
+                                 AND (tc.company_id IS NULL OR tc.company_id =
+                                      o.company_id)
                                CROSS JOIN LATERAL (
                                    VALUES ('mailing_click', t.links_click_datetime, 1),
                                           ('mailing_received',
@@ -518,7 +774,7 @@ class UtmCampaign(models.Model):
                                                'reply')
                                                 THEN t.sent_datetime END, 2)
                                ) AS tt(rule, touch_date, priority)
-                               WHERE o.campaign_id IS NULL
+                               WHERE oc.id IS NULL
                                  AND tp.commercial_partner_id = p.commercial_partner_id
                                  AND tt.rule = ANY(%(rules)s)
                                  AND tt.touch_date <= o.date_order
@@ -580,16 +836,22 @@ class UtmCampaign(models.Model):
         )
         partners = self.env["res.partner"].browse(sorted(mailing._get_recipients()))
         self.cou_holdout_ids.write({"holdout_date": sent})
-        self.env["mailing.trace"].create(
+        # as stock mass_mailing records them: a click opens the mail too
+        # (link.tracker.click.add_click), and each click is a link.tracker.click
+        # row, so the mailing's and the campaign's Clicks buttons agree with
+        # the traces
+        traces = self.env["mailing.trace"].create(
             [
                 {
                     "model": "res.partner",
                     "res_id": partner.id,
                     "mass_mailing_id": mailing.id,
                     "email": partner.email or f"{partner.id}@example.com",
-                    "trace_status": "open" if index % 3 else "sent",
+                    "trace_status": "open" if index % 3 or index % 2 else "sent",
                     "sent_datetime": sent,
-                    "open_datetime": sent + timedelta(hours=3) if index % 3 else False,
+                    "open_datetime": sent + timedelta(hours=3)
+                    if index % 3 or index % 2
+                    else False,
                     "links_click_datetime": sent + timedelta(hours=4 + index)
                     if index % 2
                     else False,
@@ -597,6 +859,30 @@ class UtmCampaign(models.Model):
                 for index, partner in enumerate(partners)
             ]
         )
+        clicked = traces.filtered("links_click_datetime")
+        if clicked:
+            link = self.env["link.tracker"].create(
+                {
+                    "url": "https://www.example.com/new-collection",
+                    "title": self.env._("New collection"),
+                    "campaign_id": self.id,
+                    "mass_mailing_id": mailing.id,
+                    "source_id": mailing.source_id.id,
+                    "medium_id": mailing.medium_id.id,
+                }
+            )
+            self.env["link.tracker.click"].create(
+                [
+                    {
+                        "link_id": link.id,
+                        "mailing_trace_id": trace.id,
+                        "mass_mailing_id": mailing.id,
+                        "campaign_id": self.id,
+                        "ip": f"192.0.2.{index % 250 + 1}",
+                    }
+                    for index, trace in enumerate(clicked)
+                ]
+            )
         mailing.write({"state": "done", "sent_date": sent})
         self.write(
             {

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import CouSegmentCommon
 
@@ -232,6 +232,15 @@ class TestSegmentCampaign(CouSegmentCommon):
         self._seg_order(expected_held[-1], 999.0, "2025-07-01 10:00:00")
 
         campaign.invalidate_recordset()
+        # every figure follows from the others beside it
+        self.assertEqual(campaign.cou_ordering_recipient_count, 4)
+        self.assertAlmostEqual(
+            campaign.cou_ordering_rate, 400.0 / len(mailed), delta=0.051
+        )
+        self.assertAlmostEqual(campaign.cou_recipient_revenue, 1200.0)
+        self.assertAlmostEqual(campaign.cou_revenue_per_customer, 300.0)
+        self.assertEqual(campaign.cou_test_buyer_count, 6)
+        self.assertEqual(campaign.cou_control_buyer_count, 1)
         self.assertEqual(campaign.cou_recipient_count, len(mailed))
         self.assertEqual(campaign.cou_delivered_count, len(mailed))
         self.assertEqual(campaign.cou_opened_count, 10)
@@ -309,3 +318,35 @@ class TestSegmentCampaign(CouSegmentCommon):
             self.campaign_x.write(
                 {"cou_date_start": "2025-06-10", "cou_date_end": "2025-06-01"}
             )
+
+    def test_segment_mailing_subject_is_not_the_segment_name(self):
+        """A mailing created from a segment does not show customers the
+        segment's internal name as its subject: the user writes it."""
+        segment = (
+            self.env["cou.segment"]
+            .with_company(self.company)
+            .create(
+                {
+                    "name": "Champions",
+                    "segment_type": "static",
+                    "company_id": self.company.id,
+                    "static_partner_ids": [(6, 0, self.customer.ids)],
+                }
+            )
+        )
+        action = segment.with_user(self.user_marketing).action_create_mailing()
+        self.assertFalse(action["context"]["default_subject"])
+        Mailing = (
+            self.env["mailing.mailing"]
+            .with_user(self.user_marketing)
+            .with_company(self.company)
+            .with_context(action["context"])
+        )
+        form = Form(Mailing)
+        self.assertFalse(form.subject)
+        self.assertEqual(form.cou_segment_id, segment)
+        form.subject = "Our picks for you this season"
+        mailing = form.save()
+        self.assertEqual(mailing.subject, "Our picks for you this season")
+        self.assertNotEqual(mailing.subject, segment.name)
+        self.assertEqual(set(mailing._get_recipients()), set(self.customer.ids))

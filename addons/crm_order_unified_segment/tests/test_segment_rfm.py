@@ -15,19 +15,22 @@ class TestSegmentRfm(CouSegmentCommon):
 
     Company B, today 2025-06-30, window 24 months (from 2023-06-30). Six buyers:
 
-    ===  ==========  ======  ===========  ====================  =  =  =  ==  =========
-    who  last order  orders  net revenue  note                  R  F  M  FM  segment
-    ===  ==========  ======  ===========  ====================  =  =  =  ==  =========
+    ===  ==========  ======  =======  ========================  =  =  =  ==  =========
+    who  last order  orders  ordered  note                      R  F  M  FM  segment
+    ===  ==========  ======  =======  ========================  =  =  =  ==  =========
     A    2025-06-25  5       5000                               4  5  5  5   loyal
     B    2025-05-01  3       3000                               3  4  4  4   loyal
-    C    2025-01-10  2       1000                               2  3  3  3   at_risk
+    C    2025-01-10  2       1000                               2  3  2  3   at_risk
     D    2024-09-01  1       500                                1  1  1  1   lost
     E    2023-12-01  1       100                                1  1  1  1   lost
-    F    2025-06-25  1       2000 - 1500  ties A (recency), D   4  1  1  1   promising
-    G    -           0       -300         refunds only          1  1  1  1   lost
-    H    2023-01-01  1       -            outside the window    (no score)
-    I    2025-06-01  0       -            cancelled order only  (no score)
-    ===  ==========  ======  ===========  ====================  =  =  =  ==  =========
+    F    2025-06-25  1       2000     refund 1500 not counted   4  1  3  2   pot.loyal
+    G    -           0       -        refunds only              (no score)
+    H    2023-01-01  1       -        outside the window        (no score)
+    I    2025-06-01  0       -        cancelled order only      (no score)
+    ===  ==========  ======  =======  ========================  =  =  =  ==  =========
+
+    Monetary is the Ordered Revenue of the window (confirmed orders, untaxed,
+    company currency): credit notes are invoiced revenue, never subtracted.
 
     score = 1 + floor(5 * W / N), N = 6 buyers, W = buyers with a strictly
     worse value: ties share the lower score (A and F: W = 4 -> R = 4).
@@ -86,22 +89,18 @@ class TestSegmentRfm(CouSegmentCommon):
         expected = {
             self.a: (4, 5, 5, 5, "loyal"),
             self.b: (3, 4, 4, 4, "loyal"),
-            self.c: (2, 3, 3, 3, "at_risk"),
+            self.c: (2, 3, 2, 3, "at_risk"),
             self.d: (1, 1, 1, 1, "lost"),
             self.e: (1, 1, 1, 1, "lost"),
-            self.f: (4, 1, 1, 1, "promising"),
-            self.g: (1, 1, 1, 1, "lost"),
+            self.f: (4, 1, 3, 2, "potential_loyalist"),
         }
         self.assertEqual(self._scores(), expected)
         score_f = self.env["cou.rfm.score"].search(
             [("partner_id", "=", self.f.id), ("company_id", "=", self.company.id)]
         )
-        self.assertAlmostEqual(score_f.monetary, 500.0)
+        self.assertAlmostEqual(score_f.monetary, 2000.0, msg="Ordered Revenue")
         self.assertEqual(score_f.recency_days, 5)
-        score_g = self.env["cou.rfm.score"].search(
-            [("partner_id", "=", self.g.id), ("company_id", "=", self.company.id)]
-        )
-        self.assertEqual((score_g.frequency, score_g.monetary), (0, -300.0))
+        self.assertNotIn(self.g, self._scores(), "refunds only: no ordered revenue")
         # the partner fields read the current company's scores, on every contact
         contact = self.env["res.partner"].create(
             {"name": "COU RFM A contact", "parent_id": self.a.id}
@@ -122,16 +121,24 @@ class TestSegmentRfm(CouSegmentCommon):
         result = self._recompute()
         self.assertFalse(result["broken"])
         self.assertEqual(self._members(self._rfm_segment("loyal")), self.a | self.b)
-        self.assertEqual(
-            self._members(self._rfm_segment("lost")), self.d | self.e | self.g
-        )
-        self.assertEqual(self._members(self._rfm_segment("promising")), self.f)
+        self.assertEqual(self._members(self._rfm_segment("lost")), self.d | self.e)
+        self.assertEqual(self._members(self._rfm_segment("potential_loyalist")), self.f)
         self.assertFalse(self._members(self._rfm_segment("champions")))
         loyal = self._rfm_segment("loyal")
         self.assertEqual(loyal.member_count, 2)
-        # total net revenue 5000 + 3000 + 1000 + 500 + 100 + 500 - 300 = 9800
+        # total Ordered Revenue 5000 + 3000 + 1000 + 500 + 100 + 2000 = 11600
         self.assertAlmostEqual(loyal.revenue, 8000.0)
-        self.assertAlmostEqual(loyal.revenue_share, round(100 * 8000 / 9800, 2))
+        self.assertAlmostEqual(loyal.revenue_share, round(100 * 8000 / 11600, 2))
+        # never negative, and the RFM segments share 100 % of it among them
+        rfm_segments = self.env["cou.segment"].search(
+            [("company_id", "=", self.company.id), ("segment_type", "=", "rfm")]
+        )
+        self.assertTrue(all(segment.revenue >= 0 for segment in rfm_segments))
+        self.assertAlmostEqual(sum(rfm_segments.mapped("revenue")), 11600.0)
+        self.assertAlmostEqual(
+            sum(rfm_segments.mapped("revenue_share")), 100.0, delta=0.05
+        )
+        self.assertAlmostEqual(self._rfm_segment("lost").revenue, 600.0)
         # the partner's current segments and the "In segment" search
         self.assertIn(loyal, self.a.with_company(self.company).cou_segment_ids)
         found = self.env["res.partner"].search([("cou_segment_ids", "in", loyal.ids)])
@@ -139,7 +146,7 @@ class TestSegmentRfm(CouSegmentCommon):
         found = self.env["res.partner"].search(
             [("id", "in", self.buyers.ids), ("cou_segment_ids", "=", False)]
         )
-        self.assertEqual(found, self.h | self.i)
+        self.assertEqual(found, self.g | self.h | self.i)
         # a second run changes nothing: no new history row
         count = self.env["cou.segment.member"].search_count(
             [("company_id", "=", self.company.id)]
@@ -157,7 +164,7 @@ class TestSegmentRfm(CouSegmentCommon):
         mapping.with_user(self.user_hub_manager).segment_code = "hibernating"
         self._recompute()
         self.assertEqual(
-            self._members(self._rfm_segment("hibernating")), self.d | self.e | self.g
+            self._members(self._rfm_segment("hibernating")), self.d | self.e
         )
         self.assertFalse(self._members(self._rfm_segment("lost")))
         with self.assertRaises(ValidationError):
@@ -182,8 +189,8 @@ class TestSegmentRfm(CouSegmentCommon):
         self.assertIn(self.d, self._members(self._rfm_segment("lost")))
         # D orders again today: scored against the others' current values without the
         # job.
-        # R: 5 worse of N = 6 -> 5; F = 2: E, F worse -> 2; M = 1000: E, F worse -> 2;
-        # FM = 2
+        # R: 5 worse of N = 6 -> 5; F = 2: E, F worse -> 2; M = 1000: E worse -> 1;
+        # FM = (2 + 1 + 1) // 2 = 2
         with freeze_time(TODAY):
             self._seg_order(self.d, 500, TODAY)
         score = self.env["cou.rfm.score"].search(
@@ -191,7 +198,7 @@ class TestSegmentRfm(CouSegmentCommon):
         )
         self.assertEqual(
             (score.r_score, score.f_score, score.m_score, score.segment_code),
-            (5, 2, 2, "potential_loyalist"),
+            (5, 2, 1, "potential_loyalist"),
         )
         self.assertNotIn(self.d, self._members(self._rfm_segment("lost")))
         self.assertIn(self.d, self._members(self._rfm_segment("potential_loyalist")))
@@ -245,3 +252,88 @@ class TestSegmentRfm(CouSegmentCommon):
             other_cr.rollback()
         with freeze_time(TODAY):
             self.assertTrue(self.env["cou.rfm.score"]._recompute_company(self.company))
+
+    # === RFM MATRIX === #
+
+    def test_segment_rfm_matrix(self):
+        """The matrix: 25 cells (R 5 to 1 down, FM 1 to 5 across), counts and
+        Ordered Revenue per cell, segment figures adding up to 100 %."""
+        self._recompute()
+        matrix = (
+            self.env["cou.rfm.score"]
+            .with_user(self.user_marketing)
+            .with_company(self.company)
+            .get_rfm_matrix()
+        )
+        self.assertEqual([row["r_score"] for row in matrix["rows"]], [5, 4, 3, 2, 1])
+        cells = {
+            (cell["r_score"], cell["fm_score"]): cell
+            for row in matrix["rows"]
+            for cell in row["cells"]
+        }
+        self.assertEqual(len(cells), 25)
+        filled = {
+            key: (cell["count"], cell["revenue"], cell["segment_code"])
+            for key, cell in cells.items()
+            if cell["count"]
+        }
+        self.assertEqual(
+            filled,
+            {
+                (4, 5): (1, 5000.0, "loyal"),
+                (3, 4): (1, 3000.0, "loyal"),
+                (2, 3): (1, 1000.0, "at_risk"),
+                (1, 1): (2, 600.0, "lost"),
+                (4, 2): (1, 2000.0, "potential_loyalist"),
+            },
+        )
+        self.assertEqual(cells[(5, 5)]["segment_code"], "champions")
+        self.assertTrue(cells[(5, 5)]["segment_name"])
+        self.assertEqual((matrix["total_count"], matrix["total_revenue"]), (6, 11600.0))
+        segments = {s["code"]: s for s in matrix["segments"]}
+        self.assertEqual(
+            set(segments), {"loyal", "at_risk", "lost", "potential_loyalist"}
+        )
+        self.assertEqual(segments["loyal"]["count"], 2)
+        self.assertAlmostEqual(segments["loyal"]["share"], 100 * 8000 / 11600)
+        self.assertAlmostEqual(sum(s["share"] for s in segments.values()), 100.0)
+        self.assertEqual(segments["lost"]["segment_id"], self._rfm_segment("lost").id)
+        # another company's grid is its own (company A has no score of these)
+        other = self.env["cou.rfm.score"].with_company(self.company_a).get_rfm_matrix()
+        self.assertNotIn(
+            self.a.id,
+            self.env["cou.rfm.score"]
+            .search([("company_id", "=", self.company_a.id)])
+            .partner_id.ids,
+        )
+        self.assertEqual(other["company_id"], self.company_a.id)
+
+    def test_segment_rfm_matrix_cell_action(self):
+        self._recompute()
+        Score = (
+            self.env["cou.rfm.score"]
+            .with_user(self.user_marketing)
+            .with_company(self.company)
+        )
+        action = Score.action_open_rfm_cell(1, 1)
+        self.assertEqual(action["res_model"], "res.partner")
+        partners = self.env["res.partner"].search(action["domain"])
+        self.assertEqual(partners, self.d | self.e)
+        self.assertFalse(
+            self.env["res.partner"].search(Score.action_open_rfm_cell(5, 5)["domain"])
+        )
+        with self.assertRaises(ValidationError):
+            Score.action_open_rfm_cell(0, 6)
+        with self.assertRaises(ValidationError):
+            Score.action_open_rfm_cell("1", 1)
+
+    def test_segment_rfm_matrix_query_budget(self):
+        """A fixed number of queries whatever the number of customers: the
+        grouped read of the scores, the mapping, the segments (and the
+        access checks of the user)."""
+        self._recompute()
+        Score = self.env["cou.rfm.score"].with_company(self.company)
+        Score.get_rfm_matrix()
+        self.env.invalidate_all()
+        with self.assertQueryCount(9):
+            Score.get_rfm_matrix()
