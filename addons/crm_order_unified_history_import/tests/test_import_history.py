@@ -54,12 +54,7 @@ class TestImportHistory(CouHistoryImportCommon):
             "settings_json": json.dumps(self.mapping._get_import_settings()),
         }
         vals.update(kw)
-        # as the command line does (tools/import_history.py): file paths are
-        # for the import's own entry point only
-        file_path = vals.pop("file_path")
-        return self.env["cou.history.import.run"]._import_create_run(
-            vals, file_path=file_path
-        )
+        return self.env["cou.history.import.run"].create(vals)
 
     def _imported(self, ref):
         return self.env["sale.order"].search(
@@ -117,7 +112,7 @@ class TestImportHistory(CouHistoryImportCommon):
             reasons,
             {
                 "4": "Duplicate of an earlier row",
-                "9": "Day and month could be swapped: set the date format of the file",
+                "9": "Bad date",
                 "10": "Unknown currency",
                 "11": "Zero price",
                 "12": "Missing product code",
