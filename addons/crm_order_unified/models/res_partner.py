@@ -220,9 +220,45 @@ class ResPartner(models.Model):
                     "customer_recent_order_ids",
                     self.env["sale.order"].search(
                         [
+    cou_salutation = fields.Char(
+        string="Salutation",
+        compute="_compute_cou_salutation",
+        help="How the contact is addressed in what it receives (emails, portal), in "
+        "the language being written: its name, in Japanese followed by 様 for a "
+        "person and 御中 for a company (a person of a company after its company's "
+        "name).",
+    )
                             ("partner_id", "child_of", commercial.ids),
                             ("company_id", "=", company.id),
                         ],
+    @api.depends(
+        "name",
+        "is_company",
+        "parent_id.name",
+        "parent_id.commercial_partner_id.name",
+        "parent_id.commercial_partner_id.is_company",
+    )
+    @api.depends_context("lang")
+    def _compute_cou_salutation(self):
+        lang = self.env.lang or "en_US"
+        for partner in self:
+            partner.cou_salutation = partner._get_cou_salutation(lang)
+
+    def _get_cou_salutation(self, lang):
+        """Override point: the salutation of one contact in ``lang``."""
+        self.ensure_one()
+        if not self.name:
+            # an address without a name of its own is its company's
+            return self.parent_id._get_cou_salutation(lang) if self.parent_id else ""
+        if not lang.startswith("ja"):
+            return self.name
+        if self.is_company:
+            return f"{self.name} 御中"
+        company = self.parent_id.commercial_partner_id
+        if company.is_company and company.name:
+            return f"{company.name} {self.name} 様"
+        return f"{self.name} 様"
+
                         order="date_order desc, id desc",
                         # one customer (a form): fetch five, not its whole history
                         limit=5 if len(commercial) == 1 else None,

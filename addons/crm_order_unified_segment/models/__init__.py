@@ -6,6 +6,7 @@ from . import cou_segment
 from . import cou_segment_member
 from . import cou_timeline_event
 from . import mailing_mailing
+from . import ir_module_module
 from . import mailing_trace
 from . import res_company
 from . import res_config_settings
