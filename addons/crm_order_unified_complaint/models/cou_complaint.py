@@ -1429,6 +1429,7 @@ class CouComplaint(models.Model):
         action.update(
             {
                 "name": name,
+                "display_name": name,
                 "domain": domain,
                 "context": {"create": False},
                 "view_mode": "list,kanban,form,pivot,graph",
@@ -1523,7 +1524,8 @@ class CouComplaint(models.Model):
             }
         )
         if name:
-            action["name"] = name
+            # the web client shows display_name (that _for_xml_id returns too)
+            action["name"] = action["display_name"] = name
         return action
 
     @api.model

@@ -83,7 +83,7 @@ class TestComplaintUi(CouTourCase):
                     "name": "Tour: overdue complaint",
                     "team_id": team.id,
                     "partner_id": self.customer.id,
-                    "date_open": now - timedelta(hours=5),
+                    "date_open": now - timedelta(days=10),
                 },
                 {
                     "name": "Tour: fresh complaint",

@@ -127,9 +127,12 @@ registry.category("web_tour.tours").add("crm_order_unified_complaint_overview_to
       trigger: ".o_breadcrumb:contains(Overdue)",
     },
     {
-      content: "It lists the overdue complaint only",
-      trigger:
-        ".o_list_view .o_data_row:contains(Tour: overdue complaint):not(:has(~ .o_data_row))",
+      content: "It lists the overdue complaint",
+      trigger: ".o_list_view .o_data_row:contains(Tour: overdue complaint)",
+    },
+    {
+      content: "and not the fresh one",
+      trigger: ".o_list_view:not(:contains(Tour: fresh complaint))",
     },
   ],
 });
