@@ -35,6 +35,25 @@ class ResPartner(models.Model):
     )
 
     # ------------------------------------------------------------
+    # CUSTOMER OVERVIEW
+    # ------------------------------------------------------------
+
+    def _get_customer_overview_figures(self):
+        """The reorder probability as a figure card, after the order interval."""
+        figures = super()._get_customer_overview_figures()
+        figure = self._cou_overview_figure("customer_reorder_probability", "percent")
+        probability = self.customer_reorder_probability
+        figure["value"] = f"{round(probability * 100)} %" if probability else "–"
+        names = [figure["name"] for figure in figures]
+        at = (
+            names.index("customer_order_interval_days") + 1
+            if "customer_order_interval_days" in names
+            else len(figures)
+        )
+        figures.insert(at, figure)
+        return figures
+
+    # ------------------------------------------------------------
     # ACTION METHODS
     # ------------------------------------------------------------
 
@@ -54,7 +73,18 @@ class ResPartner(models.Model):
                 or fields.Date.context_today(self),
                 user_id=partner.user_id.id or self.env.uid,
             )
-        return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Call scheduled with %(customers)s.",
+                    customers=", ".join(self.commercial_partner_id.mapped("name")),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_cou_send_reorder_mailing(self):
         """Open a reminder mailing to these customers (a static segment of

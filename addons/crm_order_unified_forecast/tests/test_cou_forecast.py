@@ -422,6 +422,19 @@ class TestCouForecast(CouForecastCommon):
                 self.company_a
             ).customer_reorder_probability,
         )
+        # a figure card of the customer overview (Customer 360 tab)
+        customer = self.customer_company.with_company(self.company_a)
+        figures = {
+            figure["name"]: figure
+            for figure in customer.with_user(
+                self.user_salesman
+            ).get_customer_overview()["figures"]
+        }
+        probability = customer.customer_reorder_probability
+        self.assertEqual(
+            figures["customer_reorder_probability"]["value"],
+            f"{round(probability * 100)} %" if probability else "–",
+        )
 
     @freeze_time("2023-07-15")
     def test_cron_runs_every_company_and_granularity(self):
