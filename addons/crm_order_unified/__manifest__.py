@@ -19,6 +19,7 @@
         "security/ir.model.access.csv",
         "security/timeline_security.xml",
         "data/customer360_cron_data.xml",
+        "views/cou_dashboard_views.xml",
         "views/cou_timeline_event_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",

@@ -174,6 +174,30 @@ class ResPartner(models.Model):
         groups=CUSTOMER_360_GROUP,
     )
 
+    # Customer Hub dashboard: searchable, live (see cou.dashboard)
+    cou_customer_status = fields.Selection(
+        selection=[
+            ("new", "New"),
+            ("returning", "Returning"),
+            ("lapsed", "Lapsed"),
+        ],
+        string="Customer Status",
+        compute="_compute_cou_customer_status",
+        search="_search_cou_customer_status",
+        groups=CUSTOMER_360_GROUP,
+        help="From the confirmed orders of the selected companies: New, first order "
+        "in the last 12 months; Returning, ordered in the last 12 months and before; "
+        "Lapsed, ordered in the 12 months before but not in the last 12 months.",
+    )
+    cou_repeat_buyer = fields.Boolean(
+        string="Repeat Customer",
+        compute="_compute_cou_customer_status",
+        search="_search_cou_repeat_buyer",
+        groups=CUSTOMER_360_GROUP,
+        help="Placed two confirmed orders or more in the last 12 months (selected "
+        "companies).",
+    )
+
     # Sources of the figures, read with the user's access rights.
     customer_recent_order_ids = fields.Many2many(
         comodel_name="sale.order",
@@ -196,30 +220,6 @@ class ResPartner(models.Model):
         compute_sudo=False,
         groups=CUSTOMER_360_GROUP,
     )
-
-    # === COMPUTE METHODS === #
-
-    @api.depends_context("company")
-    def _compute_customer_currency_id(self):
-        self.customer_currency_id = self.env.company.currency_id
-
-    @api.depends("commercial_partner_id")
-    @api.depends_context("company", "uid")
-    def _compute_customer_context(self):
-        """Last five confirmed/quoted orders, open deliveries and unpaid invoices
-        of each record's commercial entity, in the current company, restricted
-        by the user's access rights (a salesman on "own documents" only sees his
-        own). Three searches for the whole recordset."""
-        commercial = self.commercial_partner_id
-        company = self.env.company
-        per_partner = defaultdict(lambda: defaultdict(list))
-        sources = []
-        if self.env["sale.order"].has_access("read"):
-            sources.append(
-                (
-                    "customer_recent_order_ids",
-                    self.env["sale.order"].search(
-                        [
     cou_salutation = fields.Char(
         string="Salutation",
         compute="_compute_cou_salutation",
@@ -228,9 +228,9 @@ class ResPartner(models.Model):
         "person and 御中 for a company (a person of a company after its company's "
         "name).",
     )
-                            ("partner_id", "child_of", commercial.ids),
-                            ("company_id", "=", company.id),
-                        ],
+
+    # === COMPUTE METHODS === #
+
     @api.depends(
         "name",
         "is_company",
@@ -259,6 +259,69 @@ class ResPartner(models.Model):
             return f"{company.name} {self.name} 様"
         return f"{self.name} 様"
 
+    @api.depends_context("company")
+    def _compute_customer_currency_id(self):
+        self.customer_currency_id = self.env.company.currency_id
+
+    @api.depends_context("company", "allowed_company_ids", "uid")
+    def _compute_cou_customer_status(self):
+        statuses = self.env["cou.dashboard"]._cou_read_customer_statuses(
+            self.commercial_partner_id.ids
+        )
+        for partner in self:
+            status, repeat = statuses.get(partner.commercial_partner_id.id, (False, 0))
+            partner.cou_customer_status = status
+            partner.cou_repeat_buyer = repeat
+
+    def _search_cou_customer_status(self, operator, value):
+        if operator not in ("=", "in"):
+            return NotImplemented
+        values = [value] if operator == "=" else list(value)
+        Dashboard = self.env["cou.dashboard"]
+        # the customers themselves (commercial entities), not their contacts
+        return [
+            (
+                "id",
+                "in",
+                SQL(
+                    "(%s)",
+                    SQL(" UNION ").join(
+                        Dashboard._cou_customer_ids_sql(status)
+                        for status in values
+                        if status
+                    )
+                    or SQL("SELECT NULL::int WHERE FALSE"),
+                ),
+            )
+        ]
+
+    def _search_cou_repeat_buyer(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        ids = self.env["cou.dashboard"]._cou_customer_ids_sql("repeat")
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", ids)]
+
+    @api.depends("commercial_partner_id")
+    @api.depends_context("company", "uid")
+    def _compute_customer_context(self):
+        """Last five confirmed/quoted orders, open deliveries and unpaid invoices
+        of each record's commercial entity, in the current company, restricted
+        by the user's access rights (a salesman on "own documents" only sees his
+        own). Three searches for the whole recordset."""
+        commercial = self.commercial_partner_id
+        company = self.env.company
+        per_partner = defaultdict(lambda: defaultdict(list))
+        sources = []
+        if self.env["sale.order"].has_access("read"):
+            sources.append(
+                (
+                    "customer_recent_order_ids",
+                    self.env["sale.order"].search(
+                        [
+                            ("partner_id", "child_of", commercial.ids),
+                            ("company_id", "=", company.id),
+                        ],
                         order="date_order desc, id desc",
                         # one customer (a form): fetch five, not its whole history
                         limit=5 if len(commercial) == 1 else None,
