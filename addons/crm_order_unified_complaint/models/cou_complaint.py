@@ -645,19 +645,20 @@ class CouComplaint(models.Model):
                 if document.partner_id.commercial_partner_id != customer
             ]
             if foreign:
+                names = [
+                    self.env._(
+                        "the %(document_type)s %(document)s (customer: %(owner)s)",
+                        document_type=label,
+                        document=document.display_name,
+                        owner=document.partner_id.commercial_partner_id.display_name,
+                    )
+                    for document, label in foreign
+                ]
                 raise ValidationError(
                     self.env._(
                         "Not a document of the complaint's customer %(customer)s: %(documents)s. Choose a document of this customer, or change the contact first.",  # noqa: E501 (one translatable literal)
                         customer=customer.display_name,
-                        documents=", ".join(
-                            self.env._(
-                                "the %(document_type)s %(document)s (customer: %(owner)s)",  # noqa: E501 (one translatable literal)
-                                document_type=label,
-                                document=document.display_name,
-                                owner=document.partner_id.commercial_partner_id.display_name,
-                            )
-                            for document, label in foreign
-                        ),
+                        documents=", ".join(names),
                     )
                 )
             order = complaint.sale_order_id

@@ -134,9 +134,6 @@ class CouComplaintTeam(models.Model):
     satisfaction_rating_count = fields.Integer(
         string="Ratings (30 days)", compute="_compute_satisfaction"
     )
-    dashboard_days = fields.Integer(
-        string="Overview Period (days)", compute="_compute_dashboard_days"
-    )
 
     # === COMPUTE METHODS === #
     def _compute_complaint_counts(self):
@@ -154,9 +151,6 @@ class CouComplaintTeam(models.Model):
         for team in self:
             team.open_complaint_count = open_counts.get(team.id, 0)
             team.breached_complaint_count = breached_counts.get(team.id, 0)
-
-    def _compute_dashboard_days(self):
-        self.dashboard_days = DASHBOARD_DAYS
 
     def _compute_overdue_complaint_count(self):
         counts = dict(
