@@ -21,6 +21,13 @@ OVERVIEW_MONTHS = 24
 OVERVIEW_ORDERS = 10
 OVERVIEW_ITEMS = 5
 OVERVIEW_EVENTS = 6
+# who gets which list (as the document buttons of the partner form)
+OVERVIEW_DELIVERY_GROUPS = "sales_team.group_sale_salesman,stock.group_stock_user"
+OVERVIEW_INVOICE_GROUPS = (
+    "sales_team.group_sale_salesman,account.group_account_invoice,"
+    "account.group_account_readonly"
+)
+OVERVIEW_ORDER_GROUPS = f"{OVERVIEW_DELIVERY_GROUPS},{OVERVIEW_INVOICE_GROUPS}"
 
 
 class ResPartner(models.Model):
@@ -1049,7 +1056,13 @@ class ResPartner(models.Model):
         now = fields.Datetime.now()
         today = fields.Date.context_today(self)
         items = []
-        if self.env["stock.picking"].has_access("read"):
+        user = self.env.user
+        # as the links of the partner form: only for the roles whose menus
+        # open these documents (an invoicing user may read transfers, but
+        # works from invoices)
+        if self.env["stock.picking"].has_access("read") and user.has_groups(
+            OVERVIEW_DELIVERY_GROUPS
+        ):
             states = dict(
                 self.env["stock.picking"]
                 ._fields["state"]
@@ -1085,7 +1098,9 @@ class ResPartner(models.Model):
                     "records": rows,
                 }
             )
-        if self.env["account.move"].has_access("read"):
+        if self.env["account.move"].has_access("read") and user.has_groups(
+            OVERVIEW_INVOICE_GROUPS
+        ):
             states = dict(
                 self.env["account.move"]
                 ._fields["payment_state"]
@@ -1131,7 +1146,9 @@ class ResPartner(models.Model):
         figure. One query (plus the access subquery)."""
         self.ensure_one()
         SaleOrder = self.env["sale.order"]
-        if not SaleOrder.has_access("read"):
+        if not SaleOrder.has_access("read") or not self.env.user.has_groups(
+            OVERVIEW_ORDER_GROUPS
+        ):
             return False
         SaleOrder.flush_model(
             [
