@@ -43,7 +43,7 @@ class TestJapaneseTour(CouTourCase):
             self.skipTest("needs the demo data of crm_order_unified_jp")
         company = self.env.ref("base.demo_company_jp")
         _load_japanese(self.env)
-        new_test_user(
+        user = new_test_user(
             self.env,
             login="cou_jp_sales",
             name="山本 直子",
@@ -55,6 +55,8 @@ class TestJapaneseTour(CouTourCase):
             "crm_order_unified.group_crm_order_unified_user,"
             "crm_order_unified_complaint.group_cou_complaint_user",
         )
+        # a member of お客様相談室: she sees its complaints
+        self.env.ref("crm_order_unified_jp.cou_jp_complaint_team").member_ids |= user
         foundation = self.env.ref(
             "crm_order_unified_jp.cou_jp_product_foundation_radiance"
         )

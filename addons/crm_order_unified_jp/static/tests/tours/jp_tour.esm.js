@@ -47,9 +47,8 @@ registry.category("web_tour.tours").add("crm_order_unified_jp_tour", {
         ".o_crm_order_unified_timeline:has(.o_crm_order_unified_timeline_event:contains(出荷済)):has(.o_crm_order_unified_timeline_event:contains(請求書))",
     },
     {
-      content: "The filters are in Japanese; her complaint is on the timeline",
-      trigger:
-        ".o_crm_order_unified_timeline:has(.o_crm_order_unified_timeline_filter:contains(販売)) .o_crm_order_unified_timeline_event:contains(頬に赤み)",
+      content: "Her complaint (お客様相談室) is on the timeline",
+      trigger: ".o_crm_order_unified_timeline_event:contains(頬に赤み)",
     },
   ],
 });
