@@ -211,8 +211,15 @@ class UtmCampaign(models.Model):
         compute="_compute_cou_dashboard",
         help="The test group: the recipients.",
     )
+    cou_comparison_window_days = fields.Integer(
+        string="Comparison Window (days)",
+        compute="_compute_cou_comparison_window_days",
+        help="Mailed recipients and control group members are compared on their "
+        "confirmed orders within this many days after the mailing (after being held "
+        "out): the attribution window of the campaign's company.",
+    )
     cou_test_buyer_count = fields.Integer(
-        string="Mailed: Ordered",
+        string="Mailed: Ordered in Window",
         compute="_compute_cou_dashboard",
         groups=SALES_GROUP,
         help="Recipients whose customer placed a confirmed order, attributed or not, "
@@ -220,20 +227,20 @@ class UtmCampaign(models.Model):
         "after the last one.",
     )
     cou_test_conversion = fields.Float(
-        string="Mailed: Ordering Rate (%)",
+        string="Mailed: Ordering Rate in Window (%)",
         digits=(16, 1),
         compute="_compute_cou_dashboard",
         groups=SALES_GROUP,
-        help="Mailed recipients who ordered / mailed recipients. Any order counts "
+        help="Mailed: ordered in window / mailed recipients. Any order counts "
         "(attributed or not), as for the control group.",
     )
     cou_test_revenue_per_member = fields.Monetary(
-        string="Mailed: Revenue per Recipient",
+        string="Mailed: Revenue in Window per Recipient",
         currency_field="currency_id",
         compute="_compute_cou_dashboard",
         groups=SALES_GROUP,
-        help="Ordered Revenue of the orders counted in 'Mailed: Ordered' / mailed "
-        "recipients.",
+        help="Ordered Revenue of the orders counted in 'Mailed: Ordered in Window' / "
+        "mailed recipients.",
     )
     cou_holdout_count = fields.Integer(
         string="Control Group Size",
@@ -241,41 +248,41 @@ class UtmCampaign(models.Model):
         help="Segment members held out of the mailings.",
     )
     cou_control_buyer_count = fields.Integer(
-        string="Control: Ordered",
+        string="Control: Ordered in Window",
         compute="_compute_cou_dashboard",
         groups=SALES_GROUP,
         help="Held-out members who placed a confirmed order within the attribution "
         "window after they were held out.",
     )
     cou_control_conversion = fields.Float(
-        string="Control: Ordering Rate (%)",
+        string="Control: Ordering Rate in Window (%)",
         digits=(16, 1),
         compute="_compute_cou_dashboard",
         groups=SALES_GROUP,
-        help="Control: ordered / control group size.",
+        help="Control: ordered in window / control group size.",
     )
     cou_control_revenue_per_member = fields.Monetary(
-        string="Control: Revenue per Member",
+        string="Control: Revenue in Window per Member",
         currency_field="currency_id",
         compute="_compute_cou_dashboard",
         groups=SALES_GROUP,
-        help="Ordered Revenue of the orders counted in 'Control: Ordered' / control "
-        "group size.",
+        help="Ordered Revenue of the orders counted in 'Control: Ordered in Window' / "
+        "control group size.",
     )
     cou_uplift = fields.Float(
         string="Uplift (points)",
         digits=(16, 1),
         compute="_compute_cou_dashboard",
         groups=SALES_GROUP,
-        help="Mailed: ordering rate minus Control: ordering rate.",
+        help="Mailed: ordering rate in window minus Control: ordering rate in window.",
     )
     cou_incremental_revenue = fields.Monetary(
         string="Incremental Revenue",
         currency_field="currency_id",
         compute="_compute_cou_dashboard",
         groups=SALES_GROUP,
-        help="(Mailed: revenue per recipient - Control: revenue per member) x mailed "
-        "recipients.",
+        help="(Mailed: revenue in window per recipient - Control: revenue in window "
+        "per member) x mailed recipients.",
     )
 
     # === COMPUTE METHODS === #
@@ -286,6 +293,14 @@ class UtmCampaign(models.Model):
             values = figures.get(campaign.id, {})
             for name in DASHBOARD_FIELDS:
                 campaign[name] = values.get(name, 0)
+
+    @api.depends("company_id.cou_attribution_window_days")
+    @api.depends_context("company")
+    def _compute_cou_comparison_window_days(self):
+        for campaign in self:
+            campaign.cou_comparison_window_days = (
+                campaign.company_id or self.env.company
+            ).cou_attribution_window_days
 
     # === CONSTRAINT METHODS === #
     @api.constrains("cou_holdout_share")

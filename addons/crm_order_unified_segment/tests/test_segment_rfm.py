@@ -337,3 +337,36 @@ class TestSegmentRfm(CouSegmentCommon):
         self.env.invalidate_all()
         with self.assertQueryCount(9):
             Score.get_rfm_matrix()
+
+    def test_segment_demo_history_is_spread(self):
+        """The demo's segment history is not all dated at install time: entry
+        dates spread over months, never before the customer's last order for
+        an RFM segment, and some customers came from another RFM segment."""
+        self._recompute()
+        Member = self.env["cou.segment.member"]
+        members = Member.search(
+            [("company_id", "=", self.company.id), ("date_to", "=", False)]
+        )
+        self.assertEqual(len(set(members.mapped("date_from"))), 1, "one run")
+        self.env["cou.segment"].with_company(self.company)._demo_spread_history()
+        members.invalidate_recordset()
+        self.assertGreater(len(set(members.mapped("date_from"))), 2)
+        scores = {
+            s.partner_id: s
+            for s in self.env["cou.rfm.score"].search(
+                [("company_id", "=", self.company.id)]
+            )
+        }
+        for member in members.filtered(lambda m: m.segment_type == "rfm"):
+            self.assertGreater(
+                member.date_from.date(), scores[member.partner_id].last_order_date
+            )
+        moved = Member.search(
+            [("company_id", "=", self.company.id), ("date_to", "!=", False)]
+        )
+        for row in moved:
+            current = members.filtered(
+                lambda m, row=row: m.partner_id == row.partner_id
+            )
+            self.assertIn(row.date_to, current.mapped("date_from"))
+            self.assertLess(row.date_from, row.date_to)

@@ -202,6 +202,7 @@ class TestUtmCampaignFigures(CouSegmentCommon):
         after (window 7 days), P7 was not mailed."""
         campaign = self._campaign()
         self.assertEqual(campaign.cou_test_count, campaign.cou_recipient_count)
+        self.assertEqual(campaign.cou_comparison_window_days, 7)
         self.assertEqual(campaign.cou_test_buyer_count, 1)
         self.assertAlmostEqual(campaign.cou_test_conversion, 100.0 / 6, delta=0.051)
         self.assertAlmostEqual(campaign.cou_test_revenue_per_member, 300.0 / 6)
