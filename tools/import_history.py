@@ -3,6 +3,14 @@
 with crm_order_unified_history_import installed, using Odoo as a library.
 
     make import FILE=lines.csv.gz IMPORT_ARGS="--preset online_retail --dry-run"
+    make import FILE=orders.csv IMPORT_ARGS="--map order_ref=Invoice,date=InvoiceDate"
+
+Without --preset or --mapping, the mapping whose columns fit the file's
+header best is used, and columns with common names (InvoiceNo, Order Date,
+SKU, Qty, 受注番号, 日付, 顧客コード, 製品コード, 数量, 単価, 通貨…) are
+recognised; --map FIELD=Header names a column explicitly (fields: order_ref,
+date, customer_ref, customer_name, customer_email, country, product_code,
+product_name, quantity, price, currency).
 
 Prints a progress bar on stderr and a JSON report on stdout. Exit code 0 when
 the import is done (or the dry run finished), 1 when it failed: run the same
@@ -14,6 +22,102 @@ import json
 import os
 import sys
 import time
+
+# --map names: the column fields of cou.history.import.columns.mixin
+MAP_FIELDS = {
+    "order_ref": "col_order_ref",
+    "date": "col_date",
+    "customer_ref": "col_customer_ref",
+    "customer_name": "col_customer_name",
+    "customer_email": "col_customer_email",
+    "country": "col_country",
+    "product_code": "col_product_code",
+    "product_name": "col_product_name",
+    "quantity": "col_quantity",
+    "price": "col_price",
+    "unit_price": "col_price",
+    "currency": "col_currency",
+}
+DELIMITERS = {",": ",", ";": ";", "tab": "\t", "|": "|"}
+
+
+def parse_column_map(text):
+    """``--map order_ref=Invoice,date=InvoiceDate`` as ``{"col_order_ref":
+    "Invoice", "col_date": "InvoiceDate"}``; ValueError on a field that does
+    not exist, a missing ``=`` or a field given twice."""
+    columns = {}
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
+        field, sep, header = item.partition("=")
+        field = field.strip().lower()
+        if not sep or not header.strip():
+            raise ValueError(f"--map expects FIELD=Header, got {item.strip()!r}")
+        if field not in MAP_FIELDS:
+            raise ValueError(
+                f"--map: unknown field {field!r} (fields: {', '.join(MAP_FIELDS)})"
+            )
+        if MAP_FIELDS[field] in columns:
+            raise ValueError(f"--map: {field} is given twice")
+        columns[MAP_FIELDS[field]] = header.strip()
+    return columns
+
+
+def _map_arg(text):
+    try:
+        return parse_column_map(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from e
+
+
+def resolve_settings(Run, args, company):
+    """``(mapping, settings)`` for the file of ``args``: the mapping named by
+    --mapping or --preset, else the one that fits the file's header best (or
+    none, with the columns recognised by their names), then the columns of
+    --map and the --encoding and --delimiter given. UserError on an unknown
+    mapping or an unreadable file."""
+    from odoo.exceptions import UserError  # noqa: PLC0415
+
+    env = Run.env
+    Mapping = env["cou.history.import.mapping"]
+    if args.mapping or args.preset:
+        domain = (
+            [("name", "=", args.mapping)]
+            if args.mapping
+            else [("code", "=", args.preset)]
+        )
+        mapping = Mapping.search(domain, limit=1)
+        if not mapping:
+            raise UserError(f"unknown mapping {args.mapping or args.preset}")
+        settings = mapping._get_import_settings()
+    else:
+        generic = env.ref(
+            "crm_order_unified_history_import.cou_history_import_mapping_generic"
+        )
+        settings = generic._get_import_settings()
+    if args.encoding:
+        settings["encoding"] = args.encoding
+    if args.delimiter:
+        settings["delimiter"] = DELIMITERS[args.delimiter]
+    if not (args.mapping or args.preset):
+        rows = Run._import_read_rows(
+            path=args.file,
+            file_name=args.file,
+            delimiter=settings["delimiter"],
+            encoding=settings.get("encoding"),
+        )
+        header = next((row for row in rows if any(c.strip() for c in row)), [])
+        mapping, columns = Mapping._match_header(header, company)
+        if mapping:
+            settings = dict(
+                mapping._get_import_settings(),
+                encoding=settings.get("encoding", ""),
+                delimiter=settings["delimiter"],
+            )
+        for fname in Mapping._get_column_fields():
+            settings[fname] = columns.get(fname, "")
+    settings.update(args.map or {})
+    return mapping, settings
 
 
 def parse_args(argv):
@@ -28,6 +132,23 @@ def parse_args(argv):
         "--preset", default=None, help="mapping code, e.g. online_retail or generic"
     )
     p.add_argument("--mapping", default=None, help="name of a saved mapping")
+    p.add_argument(
+        "--map",
+        type=_map_arg,
+        default=None,
+        metavar="FIELD=Header,...",
+        help="columns by name, e.g. order_ref=Invoice,date=InvoiceDate,"
+        "quantity=Qty (overrides the mapping)",
+    )
+    p.add_argument(
+        "--encoding",
+        default=None,
+        help="encoding of a CSV file, e.g. cp932 (Shift_JIS), utf-16, cp1252 "
+        "(default: detected)",
+    )
+    p.add_argument(
+        "--delimiter", choices=sorted(DELIMITERS), default=None, help="CSV delimiter"
+    )
     p.add_argument(
         "--company",
         type=int,
@@ -131,25 +252,17 @@ def main(argv):
         )
         env = env(context=dict(env.context, allowed_company_ids=[company.id]))
         Run = env["cou.history.import.run"].with_company(company)
-        Mapping = env["cou.history.import.mapping"]
         if args.resume:
             run = Run.browse(args.resume).exists()
             if not run:
                 sys.stderr.write(f"error: no import run {args.resume}\n")
                 return 2
         else:
-            if args.mapping:
-                mapping = Mapping.search([("name", "=", args.mapping)], limit=1)
-            else:
-                mapping = Mapping.search(
-                    [("code", "=", args.preset or "generic")], limit=1
-                )
-            if not mapping:
-                sys.stderr.write(
-                    f"error: unknown mapping {args.mapping or args.preset}\n"
-                )
+            try:
+                mapping, settings = resolve_settings(Run, args, company)
+            except UserError as e:
+                sys.stderr.write(f"error: {e}\n")
                 return 2
-            settings = mapping._get_import_settings()
             options = {
                 "cancel_mode": args.cancel_mode,
                 "non_product_mode": args.non_product,
@@ -165,6 +278,7 @@ def main(argv):
                             path=args.file,
                             file_name=args.file,
                             delimiter=settings["delimiter"],
+                            encoding=settings.get("encoding"),
                         ),
                         settings,
                         options,
@@ -184,6 +298,19 @@ def main(argv):
                     counts[reasons[code]] = counts.get(reasons[code], 0) + 1
                 report = {
                     "dry_run": True,
+                    "mapping": mapping.name or None,
+                    "encoding": env["cou.history.import.reader"]._get_encoding_label(
+                        settings.get("encoding")
+                        or env["cou.history.import.reader"]._detect_encoding(
+                            path=args.file, file_name=args.file
+                        )
+                    )
+                    or None,
+                    "columns": {
+                        field: settings[fname]
+                        for field, fname in MAP_FIELDS.items()
+                        if field != "unit_price" and settings.get(fname)
+                    },
                     "rows": parsed["rows_total"],
                     "rejected": len(parsed["rejected"]),
                     "rejected_by_reason": counts,

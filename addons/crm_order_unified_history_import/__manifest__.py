@@ -1,6 +1,6 @@
 {
     "name": "Customer Hub: Order History Import",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Sales/CRM",
     "summary": "Import years of order lines from another system (CSV, CSV.GZ, XLSX) as "
     "locked sale orders with their customers and products",

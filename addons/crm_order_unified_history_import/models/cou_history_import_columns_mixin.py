@@ -2,6 +2,8 @@ from odoo import api, fields, models
 
 from odoo.addons.base.models.res_partner import _tz_get
 
+from .cou_history_import_reader import ENCODINGS
+
 # Logical columns of an order-history file: (field holding the file column, required).
 IMPORT_COLUMNS = [
     ("col_order_ref", True),
@@ -18,6 +20,7 @@ IMPORT_COLUMNS = [
 ]
 # Parsing settings stored next to the columns.
 IMPORT_SETTING_FIELDS = [
+    "encoding",
     "delimiter",
     "decimal_separator",
     "date_format",
@@ -53,6 +56,12 @@ class CouHistoryImportColumnsMixin(models.AbstractModel):
     col_price = fields.Char(string="Unit Price Column")
     col_currency = fields.Char(string="Currency Column")
 
+    encoding = fields.Selection(
+        selection=ENCODINGS,
+        string="File Encoding",
+        help="Encoding of a CSV file. Empty: detected from the file's first bytes "
+        "(the dry run shows what was detected).",
+    )
     delimiter = fields.Selection(
         selection=[(",", "Comma"), (";", "Semicolon"), ("\t", "Tab"), ("|", "Pipe")],
         default=",",
@@ -97,6 +106,7 @@ class CouHistoryImportColumnsMixin(models.AbstractModel):
             fname: (self[fname] or "").strip() for fname in self._get_column_fields()
         }
         settings.update(
+            encoding=self.encoding or "",
             delimiter=self.delimiter or ",",
             decimal_separator=self.decimal_separator or ".",
             date_format=self.date_format or "",

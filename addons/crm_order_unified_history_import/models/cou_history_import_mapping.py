@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .cou_history_import_parser import REQUIRED_COLUMN_FIELDS
 
 
 class CouHistoryImportMapping(models.Model):
@@ -61,3 +63,49 @@ class CouHistoryImportMapping(models.Model):
         "lines); "
         "* matches any text, e.g. POST, DOT, M, gift_0001_*",
     )
+
+    # === BUSINESS METHODS === #
+
+    @api.model
+    def _match_header(self, header, company):
+        """The mapping that fits a file's header best, and its columns as
+        named in this header: ``(mapping or empty recordset, {column field:
+        header name})``.
+
+        A mapping fits when each of its required columns is in the header,
+        by its own name or by a name the parser recognises for the same
+        column (``HEADER_SYNONYMS``: InvoiceNo for Invoice, 受注番号…); the
+        one with the most required columns found by their own name wins (the
+        generic preset on a tie). Without any
+        fitting mapping, the recognised columns alone."""
+        Parser = self.env["cou.history.import.parser"]
+        guessed = Parser._guess_columns(header)
+        by_key = {}
+        for title in header:
+            by_key.setdefault(Parser._header_key(title), title.strip())
+        best, best_columns, best_score = self.browse(), guessed, -1
+        mappings = self.search([("company_id", "in", (False, company.id))])
+        # on a tie, the generic preset (whatever the mappings' translated names)
+        mappings = mappings.sorted(lambda m: m.code != "generic")
+        for mapping in mappings:
+            columns, score, fits = {}, 0, True
+            for fname in self._get_column_fields():
+                wanted = (mapping[fname] or "").strip()
+                if not wanted:
+                    continue
+                if Parser._header_key(wanted) in by_key:
+                    columns[fname] = by_key[Parser._header_key(wanted)]
+                    score += fname in REQUIRED_COLUMN_FIELDS
+                elif fname in guessed and Parser._guess_columns([wanted]).get(fname):
+                    columns[fname] = guessed[fname]
+                elif fname in REQUIRED_COLUMN_FIELDS:
+                    fits = False
+                    break
+            if fits and score > best_score:
+                best, best_columns, best_score = mapping, columns, score
+        if best:
+            # columns the mapping leaves empty but the header names clearly
+            for fname, title in guessed.items():
+                if fname not in best_columns and title not in best_columns.values():
+                    best_columns[fname] = title
+        return best, best_columns

@@ -1,11 +1,15 @@
 import fnmatch
+import math
+import re
+import unicodedata
 from collections import Counter, defaultdict, namedtuple
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytz
 
 from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.tools import float_round
 
 # Names found in real exports that are not in Odoo's country list.
 COUNTRY_ALIASES = {
@@ -30,6 +34,84 @@ REQUIRED_COLUMN_FIELDS = (
     "col_price",
 )
 CUSTOMER_COLUMN_FIELDS = ("col_customer_ref", "col_customer_name", "col_customer_email")
+
+# Order dates the import accepts: older or later dates are typing errors or
+# placeholders (9999-12-31), and near year 1 or 9999 date arithmetic overflows.
+DATE_MIN = datetime(1900, 1, 1)
+DATE_MAX = datetime(2999, 12, 31, 23, 59, 59)
+# Numbers in a date column: Excel serial dates (days since 1899-12-30) from
+# 10000 (1927-05-18) to 2958465 (9999-12-31); "2023" alone is no date.
+EXCEL_SERIAL = re.compile(r"^\d{5,7}(\.\d+)?$")
+EXCEL_EPOCH = datetime(1899, 12, 30)
+# Unambiguous dates without a date format: 2023/01/10, 2023.1.10, 2023年1月10日,
+# optionally followed by a time.
+YMD = re.compile(
+    r"^(\d{4})\s*[/.年-]\s*(\d{1,2})\s*[/.月-]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+# Day and month that could be swapped (01/02/2023): a date format is needed.
+DAY_MONTH = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:[ T].*)?$")
+# References, codes and emails (indexed: a B-tree index entry holds at most
+# 2704 bytes) and customer names: at most this long.
+MAX_CODE_LENGTH = 200
+MAX_NAME_LENGTH = 500
+# Quantities and unit prices: at most this large in absolute value.
+NUMBER_MAX = 1e11
+# A plain number (fast path) and a number with thousands separators.
+PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?$")
+PLAIN_COMMA = re.compile(r"^[+-]?(?:\d+(?:,\d*)?|,\d+)(?:[eE][+-]?\d+)?$")
+# Currency signs and spaces around or inside an amount (¥1,200, 1 200 €, 1'200).
+NUMBER_NOISE = re.compile(r"[\s\u00a0\u202f'$€£¥円]")
+# Header names recognised for each column (compared without case, spaces,
+# underscores, hyphens, dots; full-width letters as half-width).
+HEADER_SYNONYMS = {
+    "col_order_ref": (
+        "invoice invoiceno invoicenumber invoiceid order orderid orderno "
+        "ordernumber orderref orderreference salesorder salesorderno "
+        "salesordernumber sono sonumber documentno documentnumber voucherno "
+        "receiptno 受注番号 伝票番号 注文番号 受注no 注文no 伝票no 受注id 注文id "
+        "受注コード 請求書番号 売上番号"
+    ),
+    "col_date": (
+        "date invoicedate orderdate dateorder datetime saledate salesdate "
+        "documentdate transactiondate 日付 注文日 受注日 売上日 伝票日付 受注日付 "
+        "注文日付 売上日付 請求日 日時"
+    ),
+    "col_customer_ref": (
+        "customerid customerno customernumber customercode customerref "
+        "customerreference clientid clientcode clientno accountno accountnumber "
+        "顧客コード 得意先コード 顧客番号 顧客id 得意先番号 得意先id 顧客no "
+        "得意先no 取引先コード 会員番号"
+    ),
+    "col_customer_name": (
+        "customer customername client clientname companyname 顧客名 得意先名 "
+        "顧客 得意先 会社名 取引先名 氏名"
+    ),
+    "col_customer_email": (
+        "email emailaddress customeremail mail メール メールアドレス eメール "
+        "電子メール"
+    ),
+    "col_country": "country countryname countrycode 国 国名 国コード",
+    "col_product_code": (
+        "stockcode productcode productid productref sku itemcode itemno "
+        "itemnumber itemid articleno articlecode partno partnumber 製品コード "
+        "商品コード 品番 品目コード 型番 製品番号 商品番号 品目番号"
+    ),
+    "col_product_name": (
+        "description productname product itemname item itemdescription "
+        "productdescription articlename 製品名 商品名 品名 品目名 品目 製品 商品 "
+        "摘要"
+    ),
+    "col_quantity": (
+        "quantity qty units quantityordered qtyordered 数量 個数 受注数 注文数 "
+        "受注数量 注文数量"
+    ),
+    "col_price": ("price unitprice priceeach priceunit 単価 販売単価 売単価 受注単価"),
+    "col_currency": "currency currencycode curr ccy 通貨 通貨コード",
+}
+HEADER_NOISE = re.compile(r"[\s_\-./()#:]+")
 
 # How the rows of one order name their customer: kind is "ref", "email",
 # "name" or "guest" (rows without customer, imported on one guest customer).
@@ -137,6 +219,17 @@ class CouHistoryImportParser(models.AbstractModel):
             "adjustment": _("Adjustment row: dropped"),
             "missing_ref": _("Missing order reference"),
             "bad_date": _("Bad date"),
+            "ambiguous_date": _(
+                "Day and month could be swapped: set the date format of the file"
+            ),
+            "date_out_of_range": _("Date before 1900 or after 2999"),
+            "bad_characters": _("NUL byte in a value"),
+            "line_break": _("Line break inside a reference or code (unclosed quote?)"),
+            "out_of_range": _("Number too large (more than 100 billion)"),
+            "too_long": _(
+                "Reference, code or email longer than 200 characters, or customer "
+                "name longer than 500"
+            ),
             "missing_customer": _("Missing customer"),
             "missing_product": _("Missing product code"),
             "non_product": _("Non-product code"),
@@ -163,17 +256,37 @@ class CouHistoryImportParser(models.AbstractModel):
         """``{mapping field: column index}``; UserError on a mapped column missing
         from the file or on a required column not mapped."""
         Mapping = self.env["cou.history.import.mapping"]
-        positions = {h.strip().lower(): i for i, h in enumerate(header)}
+        positions = {}
+        repeated = defaultdict(list)
+        for i, title in enumerate(header):
+            key = self._header_key(title)
+            if key in positions:
+                repeated[key].append(i + 1)
+            else:
+                positions[key] = i
         indexes = {}
         missing = []
         for fname in Mapping._get_column_fields():
-            column = settings.get(fname) or ""
+            column = (settings.get(fname) or "").strip()
             if not column:
                 continue
-            if column.lower() not in positions:
+            key = self._header_key(column)
+            if key not in positions:
                 missing.append(column)
                 continue
-            indexes[fname] = positions[column.lower()]
+            if key in repeated:
+                raise UserError(
+                    self.env._(
+                        "The column %(column)s appears more than once in the "
+                        "header (columns %(positions)s): rename the columns or "
+                        "map another one.",
+                        column=column,
+                        positions=", ".join(
+                            str(n) for n in [positions[key] + 1, *repeated[key]]
+                        ),
+                    )
+                )
+            indexes[fname] = positions[key]
         if missing:
             raise UserError(
                 self.env._(
@@ -208,12 +321,21 @@ class CouHistoryImportParser(models.AbstractModel):
             ``unknown_countries``.
         """
         rows = iter(rows)
-        try:
-            header = next(rows)
-        except StopIteration:
-            raise UserError(self.env._("The file is empty.")) from None
+        rownum = 0
+        header = []
+        for header in rows:
+            rownum += 1
+            if any(cell.strip() for cell in header):
+                break
+        if not any(cell.strip() for cell in header):
+            raise UserError(self.env._("The file is empty."))
+        # no NUL byte in what messages and reports repeat of the header
+        header = [
+            cell.replace("\x00", "").strip().lstrip("\ufeff").strip() for cell in header
+        ]
         idx = self._column_indexes(header, settings)
         width = len(header)
+        header_rownum = rownum
 
         i_ref, i_date = idx.get("col_order_ref"), idx.get("col_date")
         i_cref = idx.get("col_customer_ref")
@@ -255,7 +377,14 @@ class CouHistoryImportParser(models.AbstractModel):
         line_numbers = Counter()
         date_cache = {}
         non_product_cache = {}
-        rownum = 1
+        number_cache = {}
+        data_rows = 0
+        qty_digits = self.env["decimal.precision"].precision_get(
+            "Product Unit of Measure"
+        )
+        price_digits = self.env["decimal.precision"].precision_get("Product Price")
+        parse_number = self._parse_number
+        parse_date = self._parse_date
         if progress:
             progress("read", 0, 0)
         for row in rows:
@@ -266,6 +395,11 @@ class CouHistoryImportParser(models.AbstractModel):
                 if not any(row):
                     continue
                 row = row + [""] * (width - len(row))
+            data_rows += 1
+            joined = "\x1f".join(row)
+            if "\x00" in joined:
+                reject(RejectedRow(rownum, "bad_characters", "", row))
+                continue
             ref = row[i_ref].strip()
             if not ref:
                 reject(RejectedRow(rownum, "missing_ref", "", row))
@@ -275,7 +409,7 @@ class CouHistoryImportParser(models.AbstractModel):
             if adjust_prefix and ref.startswith(adjust_prefix):
                 reject(RejectedRow(rownum, "adjustment", ref, row))
                 continue
-            key = hash("\x1f".join(row))
+            key = hash(joined)
             if key in seen:
                 reject(RejectedRow(rownum, "duplicate", str(seen[key]), row))
                 continue
@@ -284,25 +418,9 @@ class CouHistoryImportParser(models.AbstractModel):
             raw_date = row[i_date].strip()
             date = date_cache.get(raw_date)
             if date is None:
-                try:
-                    date = (
-                        datetime.strptime(raw_date, date_format)
-                        if date_format
-                        else datetime.fromisoformat(raw_date)
-                    )
-                    if date.tzinfo:
-                        date = date.astimezone(pytz.utc).replace(tzinfo=None)
-                    elif tz:
-                        date = (
-                            tz.localize(date).astimezone(pytz.utc).replace(tzinfo=None)
-                        )
-                    if date.year < 1900:
-                        raise ValueError(raw_date)
-                except ValueError:
-                    date = False
-                date_cache[raw_date] = date
-            if not date:
-                reject(RejectedRow(rownum, "bad_date", raw_date, row))
+                date = date_cache[raw_date] = parse_date(raw_date, date_format, tz)
+            if isinstance(date, str):  # a reason code
+                reject(RejectedRow(rownum, date, raw_date, row))
                 continue
             # customer
             cref = row[i_cref].strip() if i_cref is not None else ""
@@ -326,6 +444,18 @@ class CouHistoryImportParser(models.AbstractModel):
             if not code:
                 reject(RejectedRow(rownum, "missing_product", "", row))
                 continue
+            if "\n" in ref or "\r" in ref or "\n" in code or "\r" in code:
+                reject(RejectedRow(rownum, "line_break", "", row))
+                continue
+            if (
+                len(ref) > MAX_CODE_LENGTH
+                or len(code) > MAX_CODE_LENGTH
+                or len(cref) > MAX_CODE_LENGTH
+                or len(cmail) > MAX_CODE_LENGTH
+                or len(cname) > MAX_NAME_LENGTH
+            ):
+                reject(RejectedRow(rownum, "too_long", "", row))
+                continue
             is_service = non_product_cache.get(code)
             if is_service is None:
                 low = code.lower()
@@ -338,19 +468,25 @@ class CouHistoryImportParser(models.AbstractModel):
                 continue
             # quantity and price
             raw_qty, raw_price = row[i_qty].strip(), row[i_price].strip()
-            if comma:
-                raw_qty = raw_qty.replace(".", "").replace(",", ".")
-                raw_price = raw_price.replace(".", "").replace(",", ".")
-            try:
-                qty = float(raw_qty)
-            except ValueError:
-                reject(RejectedRow(rownum, "bad_quantity", row[i_qty], row))
+            qty = number_cache.get(raw_qty)
+            if qty is None:
+                qty = number_cache[raw_qty] = parse_number(raw_qty, comma)
+            if isinstance(qty, str):  # "bad" or "out_of_range"
+                reason = "bad_quantity" if qty == "bad" else qty
+                reject(RejectedRow(rownum, reason, row[i_qty], row))
                 continue
-            try:
-                price = float(raw_price)
-            except ValueError:
-                reject(RejectedRow(rownum, "bad_price", row[i_price], row))
+            price = number_cache.get(raw_price)
+            if price is None:
+                price = number_cache[raw_price] = parse_number(raw_price, comma)
+            if isinstance(price, str):
+                reason = "bad_price" if price == "bad" else price
+                reject(RejectedRow(rownum, reason, row[i_price], row))
                 continue
+            if len(number_cache) > 100000:
+                number_cache.clear()
+            # rounded as the ORM stores them; + 0.0: no negative zero
+            qty = float_round(qty, precision_digits=qty_digits) + 0.0
+            price = float_round(price, precision_digits=price_digits) + 0.0
             if not qty:
                 reject(RejectedRow(rownum, "zero_quantity", raw_qty, row))
                 continue
@@ -414,13 +550,116 @@ class CouHistoryImportParser(models.AbstractModel):
                     raw=row if is_cancel else None,
                 )
             )
+        if not data_rows:
+            raise UserError(
+                self.env._(
+                    "The file has a header (line %(line)s) but no rows under it.",
+                    line=header_rownum,
+                )
+            )
         return {
             "header": header,
             "orders": orders,
             "rejected": rejected,
-            "rows_total": rownum - 1,
+            "rows_total": rownum - header_rownum,
             "unknown_countries": unknown_countries,
         }
+
+    @api.model
+    def _header_key(self, title):
+        """A header name as compared with mapped columns: no surrounding
+        space nor byte-order mark, lower case."""
+        return (title or "").strip().lstrip("\ufeff").strip().lower()
+
+    @api.model
+    def _parse_number(self, raw, comma=False):
+        """A quantity or unit price as a float, or a reason: ``"bad"`` (not a
+        finite number: empty, nan, inf, text, a separator that does not fit
+        the decimal separator) or ``"out_of_range"`` (1e400, more than
+        ``NUMBER_MAX``). Accepts thousands separators (1,234.5 or 1.234,5 for
+        comma decimals), spaces, currency signs and full-width digits."""
+        if not comma and PLAIN_NUMBER.match(raw):
+            text = raw
+        else:
+            text = NUMBER_NOISE.sub("", unicodedata.normalize("NFKC", raw))
+            if text.startswith("+-") or text.startswith("-+"):
+                return "bad"
+            if comma:
+                if THOUSANDS_COMMA.match(text):
+                    text = text.replace(".", "").replace(",", ".")
+                elif PLAIN_COMMA.match(text):
+                    text = text.replace(",", ".")
+                else:
+                    return "bad"
+            elif THOUSANDS_DOT.match(text):
+                text = text.replace(",", "")
+            elif not PLAIN_NUMBER.match(text):
+                return "bad"
+        value = float(text)
+        if math.isnan(value):
+            return "bad"
+        if math.isinf(value) or abs(value) > NUMBER_MAX:
+            return "out_of_range"
+        return value
+
+    @api.model
+    def _parse_date(self, raw, date_format="", tz=None):
+        """An order date as a naive UTC datetime, or a reason code
+        (``bad_date``, ``ambiguous_date``, ``date_out_of_range``).
+
+        Without a date format: ISO 8601 (with or without time and offset),
+        2023/01/10 and 2023年1月10日, and Excel serial numbers; 01/02/2023 is
+        refused as ambiguous. Dates with an offset are converted to UTC,
+        others are local times of ``tz`` (UTC when None)."""
+        if not raw:
+            return "bad_date"
+        try:
+            if date_format:
+                date = datetime.strptime(raw, date_format)
+            elif EXCEL_SERIAL.match(raw):
+                date = EXCEL_EPOCH + timedelta(days=float(raw))
+            elif match := YMD.match(raw):
+                date = datetime(*(int(g or 0) for g in match.groups()))
+            elif DAY_MONTH.match(raw):
+                return "ambiguous_date"
+            else:
+                date = datetime.fromisoformat(raw)
+        except (ValueError, OverflowError):
+            return "bad_date"
+        if not DATE_MIN <= date.replace(tzinfo=None) <= DATE_MAX:
+            return "date_out_of_range"
+        date = date.replace(microsecond=0)  # as the ORM stores datetimes
+        try:
+            if date.tzinfo:
+                date = date.astimezone(pytz.utc).replace(tzinfo=None)
+            elif tz:
+                date = tz.localize(date).astimezone(pytz.utc).replace(tzinfo=None)
+        except (ValueError, OverflowError):
+            return "date_out_of_range"
+        return date
+
+    @api.model
+    def _guess_columns(self, header):
+        """``{column field: header name}`` for the header names recognised
+        in English or Japanese (``HEADER_SYNONYMS``); the first of repeated
+        names is taken."""
+        by_key = {}
+        for fname, names in HEADER_SYNONYMS.items():
+            for name in names.split():
+                by_key.setdefault(name, fname)
+        guessed = {}
+        for title in header:
+            fname = by_key.get(self._header_synonym_key(title))
+            if fname and fname not in guessed:
+                guessed[fname] = title.strip().lstrip("\ufeff").strip()
+        return guessed
+
+    @api.model
+    def _header_synonym_key(self, title):
+        """A header name as compared with ``HEADER_SYNONYMS``: half-width,
+        lower case, without spaces, underscores, hyphens, dots or brackets."""
+        text = unicodedata.normalize("NFKC", title or "").lstrip("\ufeff")
+        return HEADER_NOISE.sub("", text).lower()
 
     @api.model
     def _country_lookup(self):
@@ -560,7 +799,9 @@ class CouHistoryImportParser(models.AbstractModel):
         for order in orders:
             for line in order.lines:
                 wanted.setdefault(line.code, line)
-        Product = self.env["product.product"]
+        # archived products too: an archived product keeps its code, and a
+        # second product with the same code would split its history
+        Product = self.env["product.product"].with_context(active_test=False)
         matched = {}
         codes = list(wanted)
         for start in range(0, len(codes), 20000):
@@ -570,7 +811,7 @@ class CouHistoryImportParser(models.AbstractModel):
                     ("company_id", "in", (False, company.id)),
                 ],
                 ["default_code"],
-                order="id",
+                order="active desc, id",
             ):
                 matched.setdefault(rec["default_code"], rec["id"])
         to_create = {}
@@ -601,7 +842,15 @@ class CouHistoryImportParser(models.AbstractModel):
         todo.sort(key=lambda o: (o.date, o.ref))
         customers, new_customers = self._match_customers(todo, company)
         products, new_products = self._match_products(todo, company)
+        # matched archived products are used as they are, and reported
+        archived = (
+            self.env["product.product"]
+            .with_context(active_test=False)
+            .browse(products.values())
+            .filtered(lambda p: not p.active)
+        )
         parsed.update(
+            archived_products=sorted(archived.mapped("default_code")),
             todo=todo,
             orders_skipped=len(existing),
             customers=customers,

@@ -257,11 +257,17 @@ class CouHistoryImportRun(models.Model):
         return self.env["cou.history.import.parser"]._get_reasons()
 
     @api.model
-    def _import_read_rows(self, content=None, path=None, file_name="", delimiter=","):
+    def _import_read_rows(
+        self, content=None, path=None, file_name="", delimiter=",", encoding=None
+    ):
         """Rows of a CSV, CSV.GZ or XLSX file, header first (see
         ``cou.history.import.reader``; kept here for tools/import_history.py)."""
         return self.env["cou.history.import.reader"]._read_rows(
-            content=content, path=path, file_name=file_name, delimiter=delimiter
+            content=content,
+            path=path,
+            file_name=file_name,
+            delimiter=delimiter,
+            encoding=encoding,
         )
 
     @api.model
@@ -275,8 +281,11 @@ class CouHistoryImportRun(models.Model):
     @api.model
     def _import_rejected_csv(self, parsed):
         """The rejected rows as CSV bytes: row, reason, detail, then the original
-        columns."""
+        columns. Text cells that a spreadsheet would run as a formula (first
+        character ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a
+        leading ``'``, as OWASP advises against CSV injection."""
         reasons = self._import_get_reasons()
+        escape = self._import_csv_cell
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(
@@ -284,7 +293,7 @@ class CouHistoryImportRun(models.Model):
                 self.env._("Row"),
                 self.env._("Reason"),
                 self.env._("Detail"),
-                *parsed["header"],
+                *map(escape, parsed["header"]),
             ]
         )
         for rejected in sorted(parsed["rejected"], key=attrgetter("rownum")):
@@ -292,11 +301,22 @@ class CouHistoryImportRun(models.Model):
                 [
                     rejected.rownum,
                     reasons[rejected.reason],
-                    rejected.detail,
-                    *(rejected.row or []),
+                    escape(rejected.detail),
+                    *map(escape, rejected.row or []),
                 ]
             )
         return buf.getvalue().encode("utf-8")
+
+    @api.model
+    def _import_csv_cell(self, value):
+        """A text cell of the rejected-rows CSV, formula characters escaped;
+        NUL bytes (which no spreadsheet reads) shown as \\0."""
+        if not isinstance(value, str):
+            return value
+        value = value.replace("\x00", "\\0")
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
+        return value
 
     @api.model
     def _import_summary_html(self, parsed, limit=50):
@@ -321,13 +341,16 @@ class CouHistoryImportRun(models.Model):
                     SummaryExample(
                         rownum=rejected.rownum,
                         label=reasons[rejected.reason],
-                        detail=rejected.detail or "",
-                        content=" | ".join(rejected.row or []),
+                        detail=(rejected.detail or "").replace("\x00", "\\0"),
+                        content=" | ".join(rejected.row or []).replace("\x00", "\\0"),
                     )
                     for rejected in examples
                 ],
                 "unknown_countries": ", ".join(
                     sorted(parsed.get("unknown_countries") or ())
+                ),
+                "archived_products": ", ".join(
+                    (parsed.get("archived_products") or [])[:limit]
                 ),
                 "new_customers": ", ".join(customers[:limit])
                 + ("…" if len(customers) > limit else ""),
@@ -345,6 +368,7 @@ class CouHistoryImportRun(models.Model):
                 content=content,
                 file_name=self.file_name,
                 delimiter=settings.get("delimiter", ","),
+                encoding=settings.get("encoding"),
             )
         if self.file_path:
             try:
@@ -361,6 +385,7 @@ class CouHistoryImportRun(models.Model):
                 path=self.file_path,
                 file_name=self.file_name,
                 delimiter=settings.get("delimiter", ","),
+                encoding=settings.get("encoding"),
             )
         raise UserError(self.env._("This import has no file."))
 

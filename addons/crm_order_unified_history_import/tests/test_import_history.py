@@ -112,7 +112,7 @@ class TestImportHistory(CouHistoryImportCommon):
             reasons,
             {
                 "4": "Duplicate of an earlier row",
-                "9": "Bad date",
+                "9": "Day and month could be swapped: set the date format of the file",
                 "10": "Unknown currency",
                 "11": "Zero price",
                 "12": "Missing product code",

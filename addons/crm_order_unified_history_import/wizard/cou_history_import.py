@@ -37,6 +37,12 @@ class CouHistoryImport(models.TransientModel):
         help="A preset or a saved mapping of the file's columns.",
     )
     file_columns = fields.Char(string="Columns Found", readonly=True)
+    file_encoding = fields.Char(
+        string="Detected Encoding",
+        readonly=True,
+        help="Encoding detected from the file's first bytes; choose another "
+        "encoding in the options when the first rows show wrong characters.",
+    )
     file_preview_html = fields.Html(string="First Rows", readonly=True)
     save_mapping_name = fields.Char(string="Save Mapping As")
 
@@ -70,30 +76,36 @@ class CouHistoryImport(models.TransientModel):
         self.ensure_one()
         self._check_manager()
         header, rows = self._read_head()
+        encoding = self.env["cou.history.import.reader"]._detect_encoding(
+            content=base64.b64decode(self.file), file_name=self.file_name or ""
+        )
         values = {
             "state": "map",
             "file_columns": ", ".join(h for h in header if h),
+            "file_encoding": self.env["cou.history.import.reader"]._get_encoding_label(
+                encoding
+            )
+            or self.env._("(XLSX: none needed)"),
             "file_preview_html": self._get_preview_html(header, rows),
         }
         if not self.mapping_id:
-            lower = {h.strip().lower() for h in header}
-            for mapping in self.env["cou.history.import.mapping"].search(
-                [("company_id", "in", (False, self.company_id.id))]
-            ):
-                wanted = [
-                    mapping[f]
-                    for f in (
-                        "col_order_ref",
-                        "col_date",
-                        "col_product_code",
-                        "col_quantity",
-                        "col_price",
-                    )
-                ]
-                if all(w and w.lower() in lower for w in wanted):
-                    values["mapping_id"] = mapping.id
-                    values.update(self._get_mapping_values(mapping))
-                    break
+            # the best preset or saved mapping, with the file's own header
+            # names, else the columns recognised by their names alone
+            mapping, columns = self.env["cou.history.import.mapping"]._match_header(
+                header, self.company_id
+            )
+            if mapping:
+                values["mapping_id"] = mapping.id
+                values.update(self._get_mapping_values(mapping))
+                # the encoding and delimiter the file was just read with stay
+                values.pop("encoding", None)
+                values.pop("delimiter", None)
+            values.update(
+                {
+                    fname: columns.get(fname, False)
+                    for fname in self._get_column_fields()
+                }
+            )
         self.write(values)
         return self._reopen()
 
@@ -225,20 +237,20 @@ class CouHistoryImport(models.TransientModel):
             content=base64.b64decode(self.file),
             file_name=self.file_name or "",
             delimiter=self.delimiter or ",",
+            encoding=self.encoding or None,
         )
 
     def _read_head(self, count=5):
-        rows = self._read_rows()
-        try:
-            header = next(rows)
-        except StopIteration:
-            raise UserError(self.env._("The file is empty.")) from None
-        except (UnicodeDecodeError, ValueError) as e:
-            raise UserError(
-                self.env._(
-                    "This file cannot be read as CSV or XLSX: %(error)s", error=e
-                )
-            ) from e
+        """The header (the first row that is not blank) and the next rows, as
+        the preview shows them (NUL bytes dropped)."""
+        rows = ([cell.replace("\x00", "") for cell in row] for row in self._read_rows())
+        header = []
+        for header in rows:
+            if any(cell.strip() for cell in header):
+                break
+        if not any(cell.strip() for cell in header):
+            raise UserError(self.env._("The file is empty."))
+        header = [cell.strip().lstrip("\ufeff").strip() for cell in header]
         first = []
         for row in rows:
             first.append(row)
