@@ -340,7 +340,7 @@ class TestSegmentCampaign(CouSegmentCommon):
             self.env["mailing.mailing"]
             .with_user(self.user_marketing)
             .with_company(self.company)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         form = Form(Mailing)
         self.assertFalse(form.subject)
