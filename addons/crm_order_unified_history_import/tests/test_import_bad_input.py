@@ -28,7 +28,7 @@ from odoo.tools import float_round
 
 from .common import CouHistoryImportCommon
 
-HEADER = [
+HEADER = (
     "order_ref",
     "date",
     "customer_ref",
@@ -38,7 +38,7 @@ HEADER = [
     "quantity",
     "unit_price",
     "currency",
-]
+)
 GOOD = {
     "order_ref": "SO1",
     "date": "2023-01-10 09:00:00",
