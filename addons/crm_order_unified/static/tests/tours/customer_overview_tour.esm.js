@@ -41,9 +41,13 @@ registry.category("web_tour.tours").add("crm_order_unified_customer_overview_tou
       run: "click",
     },
     {
-      content: "The order is open",
+      content: "The order is open, over the customer in the breadcrumbs",
+      trigger: ".o_breadcrumb:contains(COU Overview Customer) .active:contains(S0)",
+    },
+    {
+      content: "It is the order of the row: its sales order status",
       trigger:
-        ".o_form_view .o_field_widget[name='client_order_ref'] input:value(Tour Overview Order B)",
+        ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Sales Order)",
     },
   ],
 });
