@@ -147,10 +147,10 @@ class CouDashboard(models.AbstractModel):
         """``(query, revenue SQL)`` of the figure orders for the current
         user (record rules applied); the query's alias is ``sale_order``."""
         Order = self.env["sale.order"]
-        Order.flush_model(
-            ["state", "company_id", "date_order", "partner_id", "amount_untaxed"]
-        )
-        Order.flush_model(["currency_rate"])
+        # the domain and the revenue read stored columns; extra domains
+        # (capability addons) read others: flush the model
+        Order.flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         query = Order._search(self._cou_order_domain(companies) + list(extra_domain))
         return query, Order._cou_order_revenue_sql(query.table)
 

@@ -7,6 +7,7 @@ from . import cou_complaint_sla
 from . import cou_complaint_stage
 from . import cou_complaint_tag
 from . import cou_complaint_team
+from . import cou_dashboard
 from . import cou_timeline_event
 from . import product_product
 from . import product_template

@@ -1,4 +1,5 @@
 from . import test_complaint
+from . import test_cou_dashboard
 from . import test_complaint_mail
 from . import test_complaint_portal
 from . import test_complaint_rating

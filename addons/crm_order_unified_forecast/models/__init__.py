@@ -1,4 +1,5 @@
 from . import cou_customer_context_mixin
+from . import cou_dashboard
 from . import cou_forecast
 from . import cou_forecast_driver
 from . import cou_forecast_driver_value

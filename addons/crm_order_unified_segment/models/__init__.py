@@ -1,5 +1,6 @@
 from . import cou_campaign_holdout
 from . import cou_customer_context_mixin
+from . import cou_dashboard
 from . import cou_rfm_score
 from . import cou_rfm_segment_map
 from . import cou_segment

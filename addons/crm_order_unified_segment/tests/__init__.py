@@ -1,4 +1,5 @@
 from . import test_segment_campaign
+from . import test_cou_dashboard
 from . import test_segment_concurrency
 from . import test_segment_rfm
 from . import test_segment_rules
