@@ -7,24 +7,61 @@ from .foundation import form_spec
 @register("customer_overview")
 def customer_overview(ctx):
     """Open a customer as the web client does with the Customer 360 tab
-    shown: the partner form's ``web_read`` (with the addon's views) plus
-    ``get_customer_overview()`` (figures, 24 months of revenue, open items,
-    last orders, last events), vs. the stock partner form's ``web_read``
-    (without the addon's views) on the same customer. One customer per
-    repetition, among the customers with the most orders."""
+    shown, up to its first paint: the partner form's ``web_read`` with the
+    core's views (the capability addons' own partner-form fields left out:
+    they are theirs, not the overview's) plus ``get_customer_overview()``
+    (figures, 24 months of revenue, badges, care attributes, open items, last
+    orders; the timeline's last events follow in a second call,
+    ``get_customer_overview_events``, after the paint), vs. the stock partner
+    form's ``web_read`` on the same customer. One customer per repetition,
+    among the customers with the most orders."""
     env = ctx.env
     customers = ctx.sample_orders(ctx.repeat + 1).partner_id.commercial_partner_id
-    spec_with = form_spec(env, "res.partner")
-    spec_without = ctx.without_addon_views(
+    spec_core = without_capability_views(
+        ctx, "res.partner", lambda: form_spec(env, "res.partner")
+    )
+    spec_stock = ctx.without_addon_views(
         "res.partner", lambda: form_spec(env, "res.partner")
     )
 
     def run(i):
         customer = customers[i % len(customers)]
-        customer.web_read(spec_with)
+        customer.web_read(spec_core)
         customer.get_customer_overview()
 
     def baseline(i):
-        customers[i % len(customers)].web_read(spec_without)
+        customers[i % len(customers)].web_read(spec_stock)
 
     return Operation(run, 1, "stock res.partner form web_read", baseline)
+
+
+def without_capability_views(ctx, model, func):
+    """``func()`` while the capability addons' views of ``model`` are
+    inactive (the core's stay), like ``ctx.without_addon_views``."""
+    env = ctx.env
+    views = (
+        env["ir.ui.view"]
+        .sudo()
+        .browse(
+            env["ir.model.data"]
+            .sudo()
+            .search(
+                [
+                    ("module", "=like", "crm_order_unified_%"),
+                    ("model", "=", "ir.ui.view"),
+                ]
+            )
+            .mapped("res_id")
+        )
+        .filtered(lambda v: v.model == model and v.inherit_id)
+    )
+    result = None
+    savepoint = env.cr.savepoint()
+    try:
+        views.write({"active": False})
+        result = func()
+    finally:
+        savepoint.close(rollback=True)
+        env.registry.clear_all_caches()
+        env.invalidate_all()
+    return result

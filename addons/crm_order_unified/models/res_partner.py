@@ -870,9 +870,11 @@ class ResPartner(models.Model):
         constant number of queries: the figure cards, the ordered and invoiced
         revenue of the last 24 months by month, badges (segments), care
         attributes, open items (deliveries, unpaid invoices, and what the
-        capabilities add: complaints), the last confirmed orders and the last
-        timeline events. Figures are the stored Customer 360 figures of the
-        current company; lists are read with the user's access rights.
+        capabilities add: complaints) and the last confirmed orders (the last
+        timeline events come after the first paint, from
+        :meth:`get_customer_overview_events`). Figures are the stored Customer
+        360 figures of the current company; lists are read with the user's
+        access rights.
 
         Capabilities extend the ``_get_customer_overview_*`` methods (each
         called on the commercial entity, returns a list of dicts).
@@ -898,8 +900,15 @@ class ResPartner(models.Model):
             "care": customer._get_customer_overview_care(),
             "open_items": customer._get_customer_overview_open_items(),
             "orders": customer._get_customer_overview_orders(),
-            "events": customer._get_customer_overview_events(),
         }
+
+    @api.readonly
+    def get_customer_overview_events(self):
+        """The last events of the customer's timeline, for the overview: read
+        after its first paint (the timeline's query is its costliest part)."""
+        self.ensure_one()
+        self.check_access("read")
+        return self.commercial_partner_id._get_customer_overview_events()
 
     def _cou_overview_figure(self, fname, kind, action=False, tone=False, sub=None):
         """A figure card: the field's label, help and value (``kind``:

@@ -33,7 +33,7 @@ export class CouCustomerOverview extends Component {
     this.action = useService("action");
     this.canvasRef = useRef("chart");
     this.chart = null;
-    this.state = useState({data: null});
+    this.state = useState({data: null, events: null});
     onWillStart(async () => {
       await Promise.all([loadBundle("web.chartjs_lib"), this.load(this.props)]);
     });
@@ -54,6 +54,17 @@ export class CouCustomerOverview extends Component {
     this.state.data = resId
       ? await this.orm.call("res.partner", "get_customer_overview", [[resId]])
       : null;
+    // The timeline's last events after the first paint (its costliest part)
+    this.state.events = null;
+    if (resId) {
+      this.orm
+        .call("res.partner", "get_customer_overview_events", [[resId]])
+        .then((events) => {
+          if (this.props.record.resId === resId) {
+            this.state.events = events;
+          }
+        });
+    }
   }
 
   // --- formatting ---------------------------------------------------------
