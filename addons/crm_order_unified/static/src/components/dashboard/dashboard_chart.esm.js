@@ -86,7 +86,10 @@ export class CouDashboardChart extends Component {
               y: {
                 stacked,
                 beginAtZero: true,
-                ticks: {callback: (value) => this.format(value)},
+                ticks: {
+                  callback: (value) => this.format(value),
+                  precision: spec.format === "integer" ? 0 : undefined,
+                },
               },
             },
         onClick: (_event, elements) => {
