@@ -88,9 +88,7 @@ class SaleOrder(models.Model):
         return super().message_post(**kwargs)
 
     def _get_message_create_valid_field_names(self):
-        return super()._get_message_create_valid_field_names() | {
-            "cou_quotation_sent"
-        }
+        return super()._get_message_create_valid_field_names() | {"cou_quotation_sent"}
 
     # === BUSINESS METHODS === #
     # SQL of the customer figures
