@@ -434,13 +434,11 @@ class CouForecast(models.Model):
             qty, m, horizon, fast=not aggregate, aggregate=aggregate, driver=driver
         )
         if not aggregate:
-            # a product's orders and revenue follow its quantity's method
-            f_orders = engine.forecast_with_method(
-                result.method, orders, m, horizon, driver
-            )
-            f_revenue = engine.forecast_with_method(
-                result.method, revenue, m, horizon, driver
-            )
+            # a product's orders and revenue follow its quantity forecast at
+            # its last season's revenue and orders per unit: no second and
+            # third fit for each of thousands of products
+            f_orders = result.mean * self._cou_per_unit(orders, qty, m)
+            f_revenue = result.mean * self._cou_per_unit(revenue, qty, m)
         else:
             f_orders = engine.forecast_series(
                 orders, m, horizon, aggregate=True, driver=driver
@@ -506,6 +504,16 @@ class CouForecast(models.Model):
                 }
             )
         return rows
+
+    @api.model
+    def _cou_per_unit(self, values, qty, m):
+        """``values`` per unit of quantity over the last season (over the
+        whole series when the last season sold nothing; 0 without sales)."""
+        for window in (slice(-m, None), slice(None)):
+            sold = float(np.sum(qty[window]))
+            if sold > 0:
+                return float(np.sum(values[window])) / sold
+        return 0.0
 
     @api.model
     def _cou_insert_rows(self, company, as_of, granularity, values):
