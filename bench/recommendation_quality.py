@@ -172,14 +172,14 @@ def scorer_for(name, rec):
 
         return lambda rows: rec.score_blend(rows, item_n, user_n)
     if name == "served":
-        # exactly what the addon stores: cross_sell()'s ten per customer,
+        # exactly what the addon stores: cross_sell()'s rows per customer,
         # then the popular products (the stored fallback rows)
         item_n = rec.item_neighbours_()
 
         def served(rows):
             user_n = rec.user_neighbours_(rows=rows)
             c, p, score, _support, _reason = rec.cross_sell(
-                item_n, user_n, rows=rows, n=10
+                item_n, user_n, rows=rows, n=rec.cross_sell_rows
             )
             scores = rec.score_popularity(rows) / (rec.popularity.max() + 1.0)
             local = np.searchsorted(rows, c)

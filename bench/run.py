@@ -49,6 +49,11 @@ def parse_args(argv):
         help="comma-separated operations to run (default: all); see --list",
     )
     parser.add_argument(
+        "--skip",
+        default="",
+        help="comma-separated operations to leave out (e.g. recommendation_quality)",
+    )
+    parser.add_argument(
         "--list", action="store_true", help="list the registered operations and exit"
     )
     parser.add_argument(
@@ -303,6 +308,8 @@ def main(argv):
             print(f"{name}: {((setup.__doc__ or '').strip().splitlines() or [''])[0]}")
         return 0
     names = [n.strip() for n in args.ops.split(",") if n.strip()] or list(registry)
+    skipped = {n.strip() for n in args.skip.split(",") if n.strip()}
+    names = [n for n in names if n not in skipped]
     unknown = [n for n in names if n not in registry]
     if unknown:
         sys.exit(

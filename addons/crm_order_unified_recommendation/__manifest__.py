@@ -1,6 +1,6 @@
 {
     "name": "Customer Hub: Product Suggestions",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "summary": "Cross-sell, replenishment and upsell suggestions from purchase "
     "history, "

@@ -8,17 +8,14 @@ Measured its own way (a full model build is too long to repeat five times):
   customer and product, what "buy again" lists show);
 - ``recommendation_order_suggestions``: the suggestions of one quotation's
   customer without the products already on it, median of 20 orders, vs. the
-  stock optional products of the same order lines;
-- ``recommendation_quality``: the offline quality on the real history in
-  ``../shared/data`` (``bench/recommendation_quality.py``), when it is there.
+  stock optional products of the same order lines.
+
+The offline quality on the real history is the ``recommendation_quality``
+module (``bench/operations/recommendation_quality.py``).
 """
 
-import pathlib
 import statistics
-import sys
 import time
-
-HERE = pathlib.Path(__file__).resolve().parent.parent
 
 
 def _timed(env, func):
@@ -106,45 +103,4 @@ def run(env, repeat=None, **kwargs):
             }
         )
 
-    sys.path.insert(0, str(HERE))
-    try:
-        import recommendation_quality as quality  # noqa: PLC0415
-
-        data = pathlib.Path(quality.DEFAULT_DATA)
-        if data.is_dir():
-            engine = quality.load_engine()
-            lines_real = quality.load_lines(data)
-            methods = {
-                name: (lambda e: e.Recommender())
-                for name in ("popularity", "user_knn", "item_knn", "served")
-            }
-            start = time.perf_counter()
-            cuts = [
-                quality.evaluate(engine, lines_real, cut, methods)
-                for cut in quality.DEFAULT_CUTS.split(",")
-            ]
-            mean = {
-                name: round(statistics.mean(c[name]["hit_rate@5"] for c in cuts), 4)
-                for name in methods
-            }
-            results.append(
-                {
-                    "name": "recommendation_quality",
-                    "size": len(lines_real),
-                    "median_ms": round((time.perf_counter() - start) * 1000, 2),
-                    "queries": 0,
-                    "hit_rate@5": mean,
-                    "hit_rate@5_vs_popularity": round(
-                        mean["served"] / mean["popularity"], 2
-                    ),
-                    "cuts": cuts,
-                    "baseline": {
-                        "name": "popularity (distinct customers, last 90 days)",
-                        "median_ms": None,
-                        "queries": 0,
-                    },
-                }
-            )
-    finally:
-        sys.path.remove(str(HERE))
     return results

@@ -21,7 +21,9 @@ DEFAULT_ITEM_NEIGHBOURS = 10
 DEFAULT_USER_NEIGHBOURS = 100
 DEFAULT_HALF_LIFE_DAYS = 180.0
 DEFAULT_POPULARITY_DAYS = 90
-DEFAULT_USER_INDEX_SIZE = 20000
+DEFAULT_USER_INDEX_SIZE = 10000
+# cross-sell suggestions stored per customer (the order panel shows 5)
+DEFAULT_CROSS_SELL_ROWS = 6
 # most entries of one similarity chunk (memory: about 12 bytes each, times 3)
 CHUNK_BUDGET = 4_000_000
 
@@ -66,6 +68,7 @@ class Recommender:
     :param half_life_days: a purchase this many days before ``as_of`` counts half
     :param popularity_days: window of the popularity fallback
     :param user_index_size: most customers searched as neighbours
+    :param cross_sell_rows: cross-sell suggestions kept per customer
     """
 
     def __init__(
@@ -75,12 +78,14 @@ class Recommender:
         half_life_days=DEFAULT_HALF_LIFE_DAYS,
         popularity_days=DEFAULT_POPULARITY_DAYS,
         user_index_size=DEFAULT_USER_INDEX_SIZE,
+        cross_sell_rows=DEFAULT_CROSS_SELL_ROWS,
     ):
         self.item_neighbours = item_neighbours
         self.user_neighbours = user_neighbours
         self.half_life_days = half_life_days
         self.popularity_days = popularity_days
         self.user_index_size = user_index_size
+        self.cross_sell_rows = cross_sell_rows
 
     # ------------------------------------------------------------
     # FIT
@@ -110,11 +115,21 @@ class Recommender:
         self.as_of_day = int(as_of_day)
         shape = (self.n_customers, self.n_products)
         # one event per (customer, product, day): a day's lines are one purchase
-        key = (
-            np.unique(np.stack([customers, products, days], axis=1), axis=0)
-            if len(days)
-            else np.empty((0, 3), dtype=np.int64)
-        )
+        # (unique on one int64 key: several times faster than rows of three)
+        if len(days):
+            first_day = int(days.min())
+            n_days = int(days.max()) - first_day + 1
+            code = (customers * self.n_products + products) * n_days + (
+                days - first_day
+            )
+            code = np.unique(code)
+            pair, day = np.divmod(code, n_days)
+            key = np.stack(
+                [pair // self.n_products, pair % self.n_products, day + first_day],
+                axis=1,
+            )
+        else:
+            key = np.empty((0, 3), dtype=np.int64)
         self._events = key
         c, p, d = key[:, 0], key[:, 1], key[:, 2]
         decay = np.power(0.5, (self.as_of_day - d) / self.half_life_days)
@@ -263,8 +278,16 @@ class Recommender:
             self.score_users(rows, user_neighbours),
         )
 
-    def cross_sell(self, item_neighbours, user_neighbours, rows=None, n=10, chunk=2000):
-        """Top ``n`` products new to each customer, with the why.
+    def cross_sell(
+        self,
+        item_neighbours,
+        user_neighbours,
+        rows=None,
+        n=None,
+        chunk=2000,
+    ):
+        """Top ``n`` (default ``cross_sell_rows``) products new to each
+        customer, with the why.
 
         Returns arrays (customer, product, score, support, reason_product):
         ``reason_product`` is the product of the customer's own history closest
@@ -272,6 +295,7 @@ class Recommender:
         both (or, without a reason product, the similar customers who bought
         the suggestion). Scores are scaled so that each customer's best is 1.
         """
+        n = n or self.cross_sell_rows
         if rows is None:
             rows = np.flatnonzero(np.diff(self.weighted.tocsr().indptr))
         rows = np.asarray(rows, dtype=np.int64)
@@ -320,11 +344,7 @@ class Recommender:
             own = self.bought[batch].tocoo()
             counts = first[own.col + 1] - first[own.col]
             e_local = np.repeat(own.row, counts)
-            e_pos = (
-                np.concatenate([np.arange(first[c], first[c + 1]) for c in own.col])
-                if len(own.col)
-                else np.empty(0, dtype=np.int64)
-            )
+            e_pos = ranges(first[own.col], counts)
             e_reason = n_src[e_pos] if len(e_pos) else np.empty(0, dtype=np.int64)
             e_target = n_dst[e_pos] if len(e_pos) else np.empty(0, dtype=np.int64)
             e_score = n_score[e_pos] if len(e_pos) else np.empty(0)
@@ -482,12 +502,30 @@ def blend_scores(a, b):
     return scaled(a) + scaled(b)
 
 
+def ranges(starts, counts):
+    """``np.concatenate([np.arange(s, s + n) for s, n in zip(starts, counts)])``
+    without the Python loop."""
+    starts = np.asarray(starts, dtype=np.int64)
+    counts = np.asarray(counts, dtype=np.int64)
+    total = int(counts.sum())
+    if not total:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.cumsum(counts) - counts
+    return np.repeat(starts - offsets, counts) + np.arange(total, dtype=np.int64)
+
+
 def _scale_rows(matrix):
-    """Each row of a sparse matrix divided by its own maximum."""
-    matrix = matrix.tocsr()
-    top = np.asarray(matrix.max(axis=1).todense()).ravel()
-    inverse = np.divide(1.0, top, out=np.zeros_like(top, dtype=float), where=top > 0)
-    return sparse.diags(inverse) @ matrix
+    """Each row of a sparse matrix divided by its own maximum (entries are
+    positive; the maxima by ``reduceat``, without sorting the indices)."""
+    matrix = matrix.tocsr().copy()
+    counts = np.diff(matrix.indptr)
+    nonempty = counts > 0
+    top = np.zeros(matrix.shape[0])
+    if matrix.nnz:
+        top[nonempty] = np.maximum.reduceat(matrix.data, matrix.indptr[:-1][nonempty])
+    inverse = np.divide(1.0, top, out=np.zeros_like(top), where=top > 0)
+    matrix.data = matrix.data * np.repeat(inverse, counts)
+    return matrix
 
 
 def _product_cost(left, right_t):

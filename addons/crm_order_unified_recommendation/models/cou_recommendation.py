@@ -9,13 +9,13 @@ import numpy as np
 from odoo import api, fields, models
 from odoo.tools import SQL, create_index
 
-from ..engine.recommender import Recommender
+from ..engine.recommender import DEFAULT_CROSS_SELL_ROWS, Recommender, ranges
 
 _logger = logging.getLogger(__name__)
 
 # pg advisory lock namespace of the builds (one build per company at a time)
 REBUILD_LOCK = 718_210_013
-CROSS_SELL_PER_CUSTOMER = 10
+CROSS_SELL_PER_CUSTOMER = DEFAULT_CROSS_SELL_ROWS
 UPSELL_PER_CUSTOMER = 3
 POPULAR_PER_COMPANY = 50
 # a product bought regularly is due once this share of its interval has passed
@@ -41,6 +41,10 @@ class CouRecommendation(models.Model):
 
     _name = "cou.recommendation"
     _description = "Product Suggestion"
+    # rows are rewritten by every build (a million at a time in a large shop):
+    # no create/write user and date (two foreign keys less to check per row);
+    # ``as_of`` and the company's build date say when they were built
+    _log_access = False
     _order = "company_id, partner_id, score desc, id"
     _rec_name = "product_id"
 
@@ -391,14 +395,11 @@ class CouRecommendation(models.Model):
 
         events = SaleOrder._cou_recommendation_purchase_events(company, as_of, cut)
         lap("read_s")
-        if events:
-            partner_ids, customers = np.unique(
-                [e[0] for e in events], return_inverse=True
-            )
-            product_ids, products = np.unique(
-                [e[1] for e in events], return_inverse=True
-            )
-            days = np.asarray([e[2] for e in events], dtype=np.int64)
+        if len(events):
+            events = np.asarray(events, dtype=np.int64)
+            partner_ids, customers = np.unique(events[:, 0], return_inverse=True)
+            product_ids, products = np.unique(events[:, 1], return_inverse=True)
+            days = events[:, 2]
         else:
             partner_ids = product_ids = np.empty(0, dtype=np.int64)
             customers = products = days = np.empty(0, dtype=np.int64)
@@ -588,9 +589,7 @@ class CouRecommendation(models.Model):
             cust, prod = cust[keep], prod[keep]
         counts = first[prod + 1] - first[prod]
         e_cust = np.repeat(cust, counts)
-        e_pos = np.concatenate(
-            [np.arange(first[x], first[x + 1]) for x in prod[counts > 0]] or [empty]
-        )
+        e_pos = ranges(first[prod], counts)
         if not len(e_pos):
             return empty, empty, np.empty(0), empty, empty
         e_src, e_dst, e_share, e_movers = (
@@ -646,47 +645,56 @@ class CouRecommendation(models.Model):
                 "source": [source] * len(c),
                 "score": np.asarray(score, dtype=float).tolist(),
                 "support": np.asarray(support).astype(int).tolist(),
-                "reason_product_id": [
-                    int(product_ids[r]) if r >= 0 else None for r in np.asarray(reason)
-                ],
+                "reason_product_id": self._ids_or_none(product_ids, reason),
             },
         )
 
     @api.model
+    def _ids_or_none(self, ids, codes):
+        """``ids[code]`` for each code, None where the code is -1 (a list)."""
+        codes = np.asarray(codes, dtype=np.int64)
+        result = np.asarray(ids)[np.maximum(codes, 0)].tolist()
+        for position in np.flatnonzero(codes < 0).tolist():
+            result[position] = None
+        return result
+
+    @api.model
     def _insert_rows(self, table, values, columns):
-        """Write the given column arrays (plus the company, build day and log
-        columns) with one ``COPY``: a build writes about a row per customer
-        and suggestion, and ``COPY`` is several times faster than INSERT."""
+        """Write the given column arrays (plus the company, build day and, for
+        a model that has them, log columns) with one ``COPY``: a build writes
+        about a row per customer and suggestion, and ``COPY`` is several times
+        faster than INSERT."""
         length = len(next(iter(columns.values())))
         if not length:
             return
         names = list(columns)
+        constant_columns = ["company_id", "as_of"]
         constants = [
             str(values["company"]),
             fields.Date.to_string(values["as_of"]),
-            str(values["uid"]),
-            fields.Datetime.to_string(values["now"]),
-            str(values["uid"]),
-            fields.Datetime.to_string(values["now"]),
         ]
+        if table != self._table or self._log_access:
+            constant_columns += ["create_uid", "create_date", "write_uid", "write_date"]
+            constants += [
+                str(values["uid"]),
+                fields.Datetime.to_string(values["now"]),
+                str(values["uid"]),
+                fields.Datetime.to_string(values["now"]),
+            ]
         tail = "\t".join(constants)
 
-        def cell(value):
-            if value is None:
-                return "\\N"
-            return str(value)
+        def text(values):
+            # column by column: one str() per cell, no call per row
+            if isinstance(values, np.ndarray):
+                values = values.tolist()
+            return ["\\N" if value is None else str(value) for value in values]
 
-        buffer = io.StringIO()
-        for row in zip(*(columns[name] for name in names), strict=False):
-            buffer.write("\t".join(map(cell, row)))
-            buffer.write("\t")
-            buffer.write(tail)
-            buffer.write("\n")
-        buffer.seek(0)
+        cells = [text(columns[name]) for name in names]
+        cells.append([tail] * length)
+        buffer = io.StringIO("\n".join(map("\t".join, zip(*cells, strict=True))) + "\n")
         query = SQL(
-            "COPY %s (%s, company_id, as_of, create_uid, create_date, write_uid, "
-            "write_date) FROM STDIN",
+            "COPY %s (%s) FROM STDIN",
             SQL.identifier(table),
-            SQL(", ").join(SQL.identifier(name) for name in names),
+            SQL(", ").join(SQL.identifier(name) for name in names + constant_columns),
         )
         self.env.cr.copy_expert(query.code, buffer)

