@@ -32,5 +32,10 @@
     "demo": [
         "demo/cou_forecast_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_order_unified_forecast/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

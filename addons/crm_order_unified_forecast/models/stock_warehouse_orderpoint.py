@@ -77,7 +77,14 @@ class StockWarehouseOrderpoint(models.Model):
         (created when missing, in the company's first warehouse) for every
         storable product the latest monthly forecast expects to sell, its
         minimum and maximum set from the forecast, shown in Odoo's
-        replenishment list where the user orders what it proposes."""
+        replenishment list where the user orders what it proposes.
+
+        Inventory users may read reordering rules but not create or edit
+        them; as Odoo's own replenishment report does for its manual rules
+        (``stock.warehouse.orderpoint._get_orderpoint_action``), the proposal
+        creates and sets them as superuser once the user's read access is
+        checked."""
+        self.check_access("read")
         company = self.env.company
         forecasts = self.env["cou.forecast"]._read_group(
             [
@@ -100,7 +107,7 @@ class StockWarehouseOrderpoint(models.Model):
         )
         missing = products - orderpoints.product_id
         if warehouse and missing:
-            orderpoints |= self.create(
+            orderpoints |= self.sudo().create(
                 [
                     {
                         "product_id": product.id,
@@ -114,7 +121,7 @@ class StockWarehouseOrderpoint(models.Model):
                     for product in missing
                 ]
             )
-        orderpoints.action_cou_apply_forecast()
+        orderpoints.sudo().action_cou_apply_forecast()
         action = self.env["ir.actions.actions"]._for_xml_id(
             "stock.action_orderpoint_replenish"
         )
