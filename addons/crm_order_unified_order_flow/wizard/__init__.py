@@ -1,0 +1,2 @@
+from . import cou_order_flow_check
+from . import cou_order_flow_check_line
