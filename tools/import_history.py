@@ -324,17 +324,21 @@ def main(argv):
                 cr.rollback()
                 print(json.dumps(report, indent=2, ensure_ascii=False))
                 return 0
-            run = Run.create(
-                {
-                    "company_id": company.id,
-                    "file_name": os.path.basename(args.file),
-                    "file_path": os.path.abspath(args.file),
-                    "mapping_id": mapping.id,
-                    "settings_json": json.dumps(settings),
-                    "batch_size": args.batch_size,
-                    **options,
-                }
-            )
+            try:
+                run = Run._import_create_run(
+                    {
+                        "company_id": company.id,
+                        "file_name": os.path.basename(args.file),
+                        "mapping_id": mapping.id,
+                        "settings_json": json.dumps(settings),
+                        "batch_size": args.batch_size,
+                        **options,
+                    },
+                    file_path=os.path.abspath(args.file),
+                )
+            except UserError as e:
+                sys.stderr.write(f"error: {e}\n")
+                return 1
             cr.commit()
         sys.stderr.write(f"import run {run.id} ({run.name}) on {args.database}\n")
         try:

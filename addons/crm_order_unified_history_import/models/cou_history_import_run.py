@@ -9,7 +9,7 @@ from collections import Counter, namedtuple
 from operator import attrgetter
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -36,6 +36,12 @@ class CouHistoryImportRun(models.Model):
     _inherit = ["cou.history.import.options.mixin"]
     _description = "Order History Import Run"
     _order = "id desc"
+
+    # What a user may set on a run through the ORM (the web client, JSON-RPC):
+    # its name. Everything that drives the processing (file, user, settings,
+    # options) and its report is written by the import itself only, through
+    # the private methods ``_import_create_run`` and ``_import_write``.
+    _import_user_fields = frozenset({"name"})
 
     # === FIELDS === #
 
@@ -158,12 +164,73 @@ class CouHistoryImportRun(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._import_check_user_vals(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env._(
                     "Import %(date)s",
                     date=fields.Datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
                 )
-        return super().create(vals_list)
+        runs = super().create(vals_list)
+        for run in runs.filtered("attachment_id"):
+            attachment = run.attachment_id.sudo()
+            if attachment.res_id or attachment.res_model not in (False, self._name):
+                raise UserError(
+                    self.env._("This import's file belongs to another record.")
+                )
+            attachment.write({"res_model": self._name, "res_id": run.id})
+        return runs
+
+    def write(self, vals):
+        self._import_check_user_vals(vals)
+        return super().write(vals)
+
+    def _import_check_user_vals(self, vals):
+        """Refuse, outside the import itself (superuser mode), values of the
+        fields that drive processing or report on it."""
+        if self.env.su:
+            return
+        forbidden = sorted(set(vals) - self._import_user_fields)
+        if forbidden:
+            names = ", ".join(
+                self._fields[f].get_description(self.env)["string"]
+                if f in self._fields
+                else f
+                for f in forbidden
+            )
+            raise AccessError(
+                self.env._(
+                    "The file, user, settings and results of an order history "
+                    "import are set by the import itself and cannot be changed "
+                    "(fields: %(fields)s). Start a new import from the import "
+                    "wizard instead.",
+                    fields=names,
+                )
+            )
+
+    @api.model
+    def _import_create_run(self, vals, file_path=None):
+        """Create a run for the current user, after checking their rights.
+
+        Only Python callers reach this (the import wizard, the command line
+        of ``tools/import_history.py``): ``file_path``, a file on the server,
+        is for the command line only; a run from the web client reads only its
+        own attachment. The run's user is always the current user.
+        """
+        self._import_check_access()
+        vals = dict(vals, user_id=self.env.uid, file_path=file_path or False)
+        vals.pop("state", None)
+        company = self.env["res.company"].browse(
+            vals.get("company_id") or self.env.company.id
+        )
+        self._import_check_document_rights(vals, company=company)
+        if vals.get("attachment_id"):
+            attachment = self.env["ir.attachment"].browse(vals["attachment_id"])
+            attachment.check_access("read")
+        return self.sudo().create(vals).sudo(False)
+
+    def _import_write(self, vals):
+        """Progress, state and report: written by the import only."""
+        return self.sudo().write(vals)
 
     # === ACTION METHODS === #
 
@@ -179,7 +246,11 @@ class CouHistoryImportRun(models.Model):
     def action_queue(self):
         """Run (or resume) the import in the background (cron worker)."""
         self._import_check_access()
-        self.filtered(lambda r: r.state in ("draft", "failed")).write(
+        for run in self:
+            run._import_check_document_rights(
+                run._import_options(), company=run.company_id
+            )
+        self.filtered(lambda r: r.state in ("draft", "failed"))._import_write(
             {"state": "queued"}
         )
         self.env.ref(
@@ -201,6 +272,7 @@ class CouHistoryImportRun(models.Model):
     def _cron_process_queued(self):
         """Process queued runs one by one; two workers never take the same run."""
         while True:
+            self.flush_model(["state"])
             self.env.cr.execute(
                 SQL(
                     """SELECT id FROM cou_history_import_run
@@ -213,8 +285,9 @@ class CouHistoryImportRun(models.Model):
                 return
             (run_id,) = row
             run = self.browse(run_id)
-            run = run.with_user(run.user_id).with_company(run.company_id)
-            run.state = "running"
+            # the job runs as the user who created the run, with their rights
+            run = run.with_user(run.create_uid).with_company(run.company_id)
+            run._import_write({"state": "running"})
             self.env.cr.commit()  # pylint: disable=invalid-commit (resumable import: keep progress)
             try:
                 run._import_execute(commit=True)
@@ -223,7 +296,7 @@ class CouHistoryImportRun(models.Model):
                 self.env.cr.rollback()
                 self.env.invalidate_all()
                 if run.state == "running":  # never leave a run "running" forever
-                    run.write(
+                    run._import_write(
                         {
                             "state": "failed",
                             "error_message": str(e),
@@ -250,6 +323,33 @@ class CouHistoryImportRun(models.Model):
             raise UserError(
                 self.env._("Only Customer Hub managers can import order history.")
             )
+
+    @api.model
+    def _import_check_document_rights(self, options, company=None):
+        """Check, as Odoo's own import (``load()``) does through the ORM,
+        that the current user may create what the import writes in bulk in
+        the current company: confirmed orders and their lines, and invoices
+        or deliveries when asked for (customers, products, invoices and
+        deliveries are created with the ORM, which checks them too). The
+        record rules of the orders written in bulk are checked per batch
+        (``_import_write_batch``)."""
+        company = company or self.env.company
+        if company not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You cannot import order history into %(company)s: "
+                    "it is not one of your companies.",
+                    company=company.display_name,
+                )
+            )
+        # customers and products are created with the ORM, which checks them
+        models_needed = ["sale.order", "sale.order.line"]
+        if options.get("create_invoices"):
+            models_needed.append("account.move")
+        if options.get("create_deliveries"):
+            models_needed.append("stock.picking")
+        for model in models_needed:
+            self.env[model].with_company(company).browse().check_access("create")
 
     @api.model
     def _import_get_reasons(self):
@@ -363,7 +463,12 @@ class CouHistoryImportRun(models.Model):
         self.ensure_one()
         settings = json.loads(self.settings_json or "{}")
         if self.attachment_id:
-            content = base64.b64decode(self.attachment_id.datas)
+            attachment = self.attachment_id
+            if (attachment.res_model, attachment.res_id) != (self._name, self.id):
+                raise UserError(
+                    self.env._("This import's file belongs to another record.")
+                )
+            content = base64.b64decode(attachment.sudo().datas)
             return self._import_read_rows(
                 content=content,
                 file_name=self.file_name,
@@ -399,7 +504,7 @@ class CouHistoryImportRun(models.Model):
         company = self.company_id
         self = self.with_company(company)
         settings = json.loads(self.settings_json or "{}")
-        self.write(
+        self._import_write(
             {
                 "state": "running",
                 "date_start": fields.Datetime.now(),
@@ -414,6 +519,7 @@ class CouHistoryImportRun(models.Model):
         if default_currency and not default_currency.active:
             default_currency.sudo().active = True  # orders in it need it active
         try:
+            self._import_check_document_rights(self._import_options())
             parsed = self._import_analyze(
                 self._import_open_rows(),
                 settings,
@@ -421,8 +527,8 @@ class CouHistoryImportRun(models.Model):
                 company,
                 progress=progress,
             )
-        except UserError as e:
-            self.write(
+        except UserError as e:  # AccessError included
+            self._import_write(
                 {
                     "state": "failed",
                     "error_message": str(e),
@@ -432,7 +538,7 @@ class CouHistoryImportRun(models.Model):
             if commit:
                 cr.commit()  # pylint: disable=invalid-commit (resumable import: keep progress)
             raise
-        self.write(
+        self._import_write(
             {
                 "rows_total": parsed["rows_total"],
                 "rows_rejected": len(parsed["rejected"]),
@@ -469,7 +575,7 @@ class CouHistoryImportRun(models.Model):
             if commit:
                 cr.rollback()
             self.env.invalidate_all()
-            self.write(
+            self._import_write(
                 {
                     "state": "failed",
                     "error_message": self.env._(
@@ -486,7 +592,7 @@ class CouHistoryImportRun(models.Model):
                 cr.commit()  # pylint: disable=invalid-commit (resumable import: keep progress)
             _logger.warning("order history import %s failed: %s", self.id, e)
             return False
-        self.write(
+        self._import_write(
             {
                 "state": "done",
                 "date_end": fields.Datetime.now(),
@@ -506,12 +612,22 @@ class CouHistoryImportRun(models.Model):
         Writer = self.env["cou.history.import.writer"]
         customers, created_ids = Writer._create_customers(parsed)
         if parsed["new_customers"]:
-            self.customers_created += len(parsed["new_customers"])
+            self._import_write(
+                {
+                    "customers_created": self.customers_created
+                    + len(parsed["new_customers"])
+                }
+            )
         products = Writer._create_products(
             parsed, "order" if self.create_invoices else "delivery"
         )
         if parsed["new_products"]:
-            self.products_created += len(parsed["new_products"])
+            self._import_write(
+                {
+                    "products_created": self.products_created
+                    + len(parsed["new_products"])
+                }
+            )
         return customers, created_ids, products
 
     def _import_write_orders(self, parsed, customers, cache, commit, progress):
@@ -549,11 +665,14 @@ class CouHistoryImportRun(models.Model):
         with cr.savepoint(flush=False):
             Writer = self.env["cou.history.import.writer"]
             order_ids, lines_count = Writer._write_orders(batch, cache)
+            # the orders went in by COPY: apply the record rules the ORM
+            # would have applied to their creation (raises, rolling back)
+            self.env["sale.order"].browse(order_ids).check_access("create")
             if self.create_deliveries:
                 Writer._create_deliveries(order_ids)
             if self.create_invoices:
                 Writer._create_invoices(order_ids)
-            self.write(
+            self._import_write(
                 {
                     "orders_created": self.orders_created + len(batch),
                     "lines_created": self.lines_created + lines_count,

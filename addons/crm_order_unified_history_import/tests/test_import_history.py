@@ -54,7 +54,12 @@ class TestImportHistory(CouHistoryImportCommon):
             "settings_json": json.dumps(self.mapping._get_import_settings()),
         }
         vals.update(kw)
-        return self.env["cou.history.import.run"].create(vals)
+        # as the command line does (tools/import_history.py): file paths are
+        # for the import's own entry point only
+        file_path = vals.pop("file_path")
+        return self.env["cou.history.import.run"]._import_create_run(
+            vals, file_path=file_path
+        )
 
     def _imported(self, ref):
         return self.env["sale.order"].search(

@@ -56,7 +56,7 @@ class TestImportSummary(CouHistoryImportCommon):
             {"name": "x.csv", "raw": self.content}
         )
         Run = self.env["cou.history.import.run"]
-        run = Run.create(
+        run = Run._import_create_run(
             {
                 "company_id": self.company_a.id,
                 "file_name": "x.csv",

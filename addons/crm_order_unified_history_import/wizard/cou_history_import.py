@@ -179,6 +179,10 @@ class CouHistoryImport(models.TransientModel):
             header, self._get_import_settings()
         )
         content = base64.b64decode(self.file)
+        Run = self.env["cou.history.import.run"].with_company(self.company_id)
+        Run._import_check_document_rights(
+            self._get_import_options(), company=self.company_id
+        )
         attachment = self.env["ir.attachment"].create(
             {
                 "name": self.file_name or "import.csv",
@@ -186,7 +190,7 @@ class CouHistoryImport(models.TransientModel):
                 "res_model": "cou.history.import.run",
             }
         )
-        run = self.env["cou.history.import.run"].create(
+        run = Run._import_create_run(
             {
                 "company_id": self.company_id.id,
                 "file_name": self.file_name,
@@ -196,7 +200,6 @@ class CouHistoryImport(models.TransientModel):
                 **self._get_import_options(),
             }
         )
-        attachment.res_id = run.id
         if len(content) <= SYNC_IMPORT_MAX_BYTES or not run._import_can_commit():
             run.action_process()
         else:
