@@ -7,7 +7,7 @@ from odoo import fields
 from . import Operation, register
 
 
-@register("dashboard_first_paint")
+@register("dashboard")
 def dashboard_first_paint(ctx):
     """First paint of the Customer Hub dashboard: the client action's load
     and ``cou.dashboard.get_dashboard_data`` (every figure and chart, with
