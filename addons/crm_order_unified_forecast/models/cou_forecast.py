@@ -303,7 +303,7 @@ class CouForecast(models.Model):
         )
         if not self.env.cr.fetchone()[0]:
             _logger.info(
-                "Forecast of company %s (%s) already running: skipped",
+                "Forecast of company %s (%s) already running in another worker",
                 company.id,
                 granularity,
             )
