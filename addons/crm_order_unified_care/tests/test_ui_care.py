@@ -1,3 +1,5 @@
+import re
+
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
@@ -83,3 +85,68 @@ class TestSaleOrderPortalCare(HttpCase):
             "this product contains nut oil, please contact us.", response.text
         )
         self.assertNotIn("COU portal: contains nut oil.", response.text)
+
+    def test_portal_customer_swaps_to_an_alternative(self):
+        attribute = self.env["cou.care.attribute"].create({"name": "COU Swap vegan"})
+        honey = self.env["product.product"].create(
+            {"name": "COU Swap Honey Balm", "type": "consu", "list_price": 9.0}
+        )
+        oat = self.env["product.product"].create(
+            {"name": "COU Swap Oat Balm", "type": "consu", "list_price": 8.0}
+        )
+        self.env["cou.care.rule"].create(
+            {
+                "attribute_id": attribute.id,
+                "product_id": honey.id,
+                "level": "warning",
+                "message": "COU swap: contains honey.",
+                "alternative_product_ids": [Command.set(oat.ids)],
+            }
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "COU Swap Customer", "care_attribute_ids": attribute.ids}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_line": [
+                    Command.create({"product_id": honey.id, "product_uom_qty": 2})
+                ],
+            }
+        )
+        order.action_quotation_sent()
+        page = self.url_open(order.get_portal_url())
+        self.assertIn("o_crm_order_unified_care_portal_swap", page.text)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        url = f"/my/orders/{order.id}/care_swap?access_token={order.access_token}"
+        # an unrelated product is refused, nothing changes
+        response = self.url_open(
+            url,
+            data={
+                "csrf_token": token,
+                "line_id": str(order.order_line.id),
+                "product_id": str(honey.id + oat.id + 1000),
+            },
+        )
+        self.assertIn("cou_care_swap_refused", response.url)
+        self.assertEqual(order.order_line.product_id, honey)
+        response = self.url_open(
+            url,
+            data={
+                "csrf_token": token,
+                "line_id": str(order.order_line.id),
+                "product_id": str(oat.id),
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        order.invalidate_recordset()
+        self.assertEqual(order.order_line.product_id, oat)
+        self.assertEqual(order.order_line.product_uom_qty, 2)
+        events = self.env["cou.care.event"].search([("order_id", "=", order.id)])
+        self.assertIn("swapped", events.mapped("event_type"), "on the timeline")
+        # a wrong token gets no access
+        response = self.url_open(
+            f"/my/orders/{order.id}/care_swap?access_token=wrong",
+            data={"csrf_token": token, "line_id": "1", "product_id": "1"},
+        )
+        self.assertNotIn("/my/orders/", response.url)
