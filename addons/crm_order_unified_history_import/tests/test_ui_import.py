@@ -44,6 +44,18 @@ class TestImportTour(CouTourCase):
             }
         )
         run.state = "running"
+        # the background worker's progress, written server-side as the job does
+        self.env["ir.actions.server"].create(
+            {
+                "name": "Tour: the import worker commits a batch",
+                "model_id": self.env.ref(
+                    "crm_order_unified_history_import.model_cou_history_import_run"
+                ).id,
+                "state": "code",
+                "code": f"model.browse({run.id})._import_write("
+                "{'lines_created': 5, 'orders_created': 1})",
+            }
+        )
         self.start_tour(
             f"/odoo/action-crm_order_unified_history_import.cou_history_import_run_action/{run.id}",
             "crm_order_unified_import_progress_tour",

@@ -87,19 +87,21 @@ registry.category("web_tour.tours").add("crm_order_unified_import_progress_tour"
       content: "The background worker commits a batch",
       trigger: ".o_form_view .o_field_widget[name=lines_created]:contains(0)",
       async run() {
-        const [run] = await rpc(
-          "/web/dataset/call_kw/cou.history.import.run/search_read",
+        // The worker writes its progress itself (the client may not): a server
+        // action of the test stands for it
+        const [action] = await rpc(
+          "/web/dataset/call_kw/ir.actions.server/search_read",
           {
-            model: "cou.history.import.run",
+            model: "ir.actions.server",
             method: "search_read",
-            args: [[["name", "=", "Tour running import"]], ["id"]],
+            args: [[["name", "=", "Tour: the import worker commits a batch"]], ["id"]],
             kwargs: {},
           }
         );
-        await rpc("/web/dataset/call_kw/cou.history.import.run/write", {
-          model: "cou.history.import.run",
-          method: "write",
-          args: [[run.id], {lines_created: 5, orders_created: 1}],
+        await rpc("/web/dataset/call_kw/ir.actions.server/run", {
+          model: "ir.actions.server",
+          method: "run",
+          args: [[action.id]],
           kwargs: {},
         });
       },
