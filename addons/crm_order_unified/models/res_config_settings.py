@@ -36,3 +36,8 @@ class ResConfigSettings(models.TransientModel):
         string="Recommendations",
         help="Cross-sell, upsell and replenishment suggestions from purchase history.",
     )
+    module_crm_order_unified_order_flow = fields.Boolean(
+        string="Order Flow",
+        help="Stock and credit checks on confirmation, automatic confirmation and "
+        "invoicing, duplicate customers.",
+    )

@@ -6,8 +6,8 @@ from . import cou_rfm_segment_map
 from . import cou_segment
 from . import cou_segment_member
 from . import cou_timeline_event
-from . import mailing_mailing
 from . import ir_module_module
+from . import mailing_mailing
 from . import mailing_trace
 from . import res_company
 from . import res_config_settings
