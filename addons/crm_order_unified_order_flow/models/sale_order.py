@@ -69,6 +69,10 @@ class SaleOrder(models.Model):
 
     def _action_confirm(self):
         res = super()._action_confirm()
+        # orders of services have no delivery: queued for the invoicing job now
+        # (code, not an automated action: one on sale.order would add queries to
+        # every computed field of every order)
+        self._cou_flow_queue_services()
         if not self.env.su and self.env.user.has_group(SALE_MANAGER):
             credit = self._cou_flow_credit_issues()
             for order in self.filtered(
