@@ -5,6 +5,8 @@ PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VENV:-$PROJECT_DIR/.venv}"
 PY="$VENV/bin/python"
 ADDONS_DIR="$PROJECT_DIR/addons"
+# OCA addons installed from PyPI (requirements-oca.txt), outside Odoo's source
+OCA_DIR="$VENV/oca_addons/odoo/addons"
 STATE_DIR="$PROJECT_DIR/.state"
 DB_NAME="${DB_NAME:-crm_order_unified}"
 ODOO_BRANCH="18.0"
@@ -73,8 +75,15 @@ PYEOF
     die "cannot connect to PostgreSQL at ${PGHOST}:${PGPORT} as ${PGUSER}: check PGHOST/PGPORT/PGUSER/PGPASSWORD, or unset PGHOST to use the local server."
 }
 
+# Odoo's addons, the OCA addons from PyPI (when set up), the project's addons
+addons_path() {
+    local p="$ODOO_SRC/addons"
+    [ -d "$OCA_DIR" ] && p="$p,$OCA_DIR"
+    echo "$p,$ADDONS_DIR"
+}
+
 odoo_args() {
-    echo --addons-path="$ODOO_SRC/addons,$ADDONS_DIR" \
+    echo --addons-path="$(addons_path)" \
         --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" --db_password="$PGPASSWORD"
 }
 
@@ -101,7 +110,7 @@ clone_db() {
 write_odoo_conf() {
     {
         echo "[options]"
-        echo "addons_path = $ODOO_SRC/addons,$ADDONS_DIR"
+        echo "addons_path = $(addons_path)"
         echo "db_host = $PGHOST"
         echo "db_port = $PGPORT"
         echo "db_user = $PGUSER"

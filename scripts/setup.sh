@@ -43,9 +43,25 @@ install_python() {
     echo "$want" > "$stamp"
 }
 
+# OCA addons from PyPI (requirements-oca.txt): their wheels require the `odoo`
+# distribution, which Odoo's source tree is not, so they are installed without
+# dependencies into a folder of their own that joins the addons path.
+install_oca_addons() {
+    local stamp="$VENV/oca_addons/.stamp" want
+    want="$(sha1sum <"$PROJECT_DIR/requirements-oca.txt" | cut -c1-12)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+    info "installing OCA addons (requirements-oca.txt) into $VENV/oca_addons"
+    rm -rf "$VENV/oca_addons"
+    "$PY" -m pip --disable-pip-version-check -q install --no-deps \
+        --target "$VENV/oca_addons" -r "$PROJECT_DIR/requirements-oca.txt" \
+        || die "installing requirements-oca.txt failed (see above)"
+    echo "$want" > "$stamp"
+}
+
 install_debian_packages
 find_odoo_src
 install_python
+install_oca_addons
 echo "$ODOO_SRC" > "$STATE_DIR/odoo_src"
 ensure_postgres
 info "setup done (Odoo at $ODOO_SRC, venv at $VENV, PostgreSQL at $PGHOST:$PGPORT)"
