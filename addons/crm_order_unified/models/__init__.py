@@ -5,6 +5,7 @@ from . import cou_dashboard
 from . import cou_demo_generator
 from . import mail_message  # before the timeline: its index reads the new column
 from . import cou_timeline_event
+from . import ir_http
 from . import res_config_settings
 from . import res_partner
 from . import sale_order

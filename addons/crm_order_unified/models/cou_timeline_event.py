@@ -1078,6 +1078,7 @@ class CouTimelineEvent(models.Model):
             domain += ["|", ("name", "ilike", search), ("event_type", "in", types)]
         return domain
 
+    @api.readonly
     @api.model
     def get_timeline_page(
         self,
@@ -1355,6 +1356,7 @@ class CouTimelineEvent(models.Model):
             "activity": "fa-check-square",
         }
 
+    @api.readonly
     @api.model
     def get_timeline_config(self):
         """Categories (filter buttons) and icons of the web client timeline."""

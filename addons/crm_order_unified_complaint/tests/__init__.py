@@ -11,3 +11,4 @@ from . import test_complaint_documents
 from . import test_complaint_sla_activity
 from . import test_cou_complaint_team_dashboard
 from . import test_performances
+from . import test_complaint_readonly

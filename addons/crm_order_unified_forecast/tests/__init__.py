@@ -5,3 +5,4 @@ from . import test_cou_forecast_access
 from . import test_reorder
 from . import test_ui_forecast
 from . import test_i18n
+from . import test_forecast_readonly

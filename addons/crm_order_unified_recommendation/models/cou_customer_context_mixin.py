@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 CONTEXT_PANEL_LIMIT = 5
 
@@ -15,6 +15,7 @@ class CouCustomerContextMixin(models.AbstractModel):
     # ACTION METHODS
     # ------------------------------------------------------------
 
+    @api.readonly
     def cou_recommendation_panel_data(self):
         """What the suggestions of the customer context panel show."""
         self.ensure_one()

@@ -141,6 +141,7 @@ class CouRecommendation(models.Model):
     # BUSINESS METHODS: SERVING
     # ------------------------------------------------------------
 
+    @api.readonly
     @api.model
     def get_recommendations(
         self,

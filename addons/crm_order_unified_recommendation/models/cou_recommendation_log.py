@@ -102,6 +102,11 @@ class CouRecommendationLog(models.Model):
         if not suggestions:
             return
         self.flush_model()
+        if self.env.cr.readonly and self._cou_all_logged(order, suggestions):
+            # on a read replica (@api.readonly panel): nothing to write; a
+            # new row makes the INSERT below fail, and Odoo runs the request
+            # again on the primary
+            return
         now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
@@ -129,3 +134,18 @@ class CouRecommendationLog(models.Model):
             )
         )
         self.invalidate_model()
+
+    @api.model
+    def _cou_all_logged(self, order, suggestions):
+        """Whether every product of ``suggestions`` is logged on ``order``
+        already (one query)."""
+        products = {s["product_id"] for s in suggestions}
+        self.env.cr.execute(
+            SQL(
+                """SELECT COUNT(*) FROM cou_recommendation_log
+                    WHERE order_id = %s AND product_id = ANY(%s)""",
+                order.id,
+                list(products),
+            )
+        )
+        return self.env.cr.fetchone()[0] == len(products)

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 
 class ResPartner(models.Model):
@@ -8,6 +8,7 @@ class ResPartner(models.Model):
     # ACTION METHODS
     # ------------------------------------------------------------
 
+    @api.readonly
     def cou_recommendation_panel_data(self):
         """What the Suggested panel of the customer form shows."""
         self.ensure_one()

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -23,6 +23,7 @@ class SaleOrder(models.Model):
     # ACTION METHODS
     # ------------------------------------------------------------
 
+    @api.readonly
     def cou_recommendation_panel_data(self):
         """What the Suggested panel of the order shows: the customer's best
         suggestions that are not on the order yet. Logs them as shown while

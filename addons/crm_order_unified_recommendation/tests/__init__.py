@@ -5,3 +5,4 @@ from . import test_recommendation_log
 from . import test_performances
 from . import test_ui_recommendation
 from . import test_i18n
+from . import test_recommendation_readonly

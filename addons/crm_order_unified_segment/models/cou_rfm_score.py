@@ -532,6 +532,7 @@ class CouRfmScore(models.Model):
             "unmapped_count": total_count - mapped_count,
         }
 
+    @api.readonly
     @api.model
     def action_open_rfm_cell(self, r_score, fm_score):
         """The customers of one cell of the RFM grid of the current company."""

@@ -356,6 +356,7 @@ class UtmCampaign(models.Model):
         self.ensure_one()
         return [("campaign_id", "=", self.id), ("sent_datetime", "!=", False)]
 
+    @api.readonly
     def action_cou_view_funnel_step(self, step):
         """The list behind a step of the campaign funnel (widget
         cou_campaign_funnel): the recipients (contacts) at that step, each

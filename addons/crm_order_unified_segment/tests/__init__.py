@@ -9,3 +9,4 @@ from . import test_cou_timeline_event
 from . import test_segment_filter_rights
 from . import test_utm_campaign_figures
 from . import test_segment_i18n
+from . import test_segment_readonly
