@@ -35,13 +35,14 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _pre_dispatch(cls, rule, args):
-        super()._pre_dispatch(rule, args)
+        res = super()._pre_dispatch(rule, args)
         cls._cou_check_replica_caught_up()
+        return res
 
     @classmethod
     def _post_dispatch(cls, response):
         cls._cou_remember_write()
-        super()._post_dispatch(response)  # saves the session
+        return super()._post_dispatch(response)  # saves the session
 
     @classmethod
     def _cou_check_replica_caught_up(cls):
