@@ -1014,6 +1014,10 @@ class ResPartner(models.Model):
                 start=start,
                 is_return=SaleOrder._cou_return_order_sql("so"),
             )
+        if not self.env.user.has_group(CUSTOMER_360_GROUP):
+            raise AccessError(
+                self.env._("Only Customer Hub users can see the customer overview.")
+            )
         )
         currency = self.env.company.currency_id
         sums = {

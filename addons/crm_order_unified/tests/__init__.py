@@ -1,3 +1,4 @@
+from . import test_access_matrix
 from . import test_core_alone
 from . import test_customer360
 from . import test_customer360_access

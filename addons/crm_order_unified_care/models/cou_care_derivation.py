@@ -241,11 +241,14 @@ class CouCareDerivation(models.Model):
     # ------------------------------------------------------------
 
     def action_recompute(self):
+        # the button of the managers (the derivation writes as superuser)
+        self.check_access("write")
         self._recompute()
         return True
 
     def action_view_links(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.actions"]._for_xml_id(
             "crm_order_unified_care.cou_care_partner_attribute_action"
         )

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from .sale_order import CARE_MANAGER_GROUP
 
 
 class ResPartner(models.Model):
@@ -93,7 +96,13 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     def action_cou_care_recompute(self):
-        """Derive the care attributes of these customers now."""
+        """Derive the care attributes of these customers now (the button of
+        the Customer Hub managers: the derivation writes as superuser)."""
+        if not self.env.user.has_group(CARE_MANAGER_GROUP):
+            raise AccessError(
+                self.env._("Only a Customer Hub manager can derive care attributes.")
+            )
+        self.check_access("read")
         self.env["cou.care.derivation"].sudo()._recompute(self.commercial_partner_id)
         return True
 

@@ -96,6 +96,7 @@ class SaleOrder(models.Model):
         """The person taking the order read the care warnings (and told the
         customer): logged on the customer's timeline."""
         self.ensure_one()
+        self.check_access("write")  # the event is written as superuser
         pairs = self._cou_care_pairs(CARE_LOGGED_LEVELS)
         if not pairs:
             raise UserError(
@@ -119,10 +120,7 @@ class SaleOrder(models.Model):
         """Let a manager confirm an order that a care rule blocks, with
         ``reason``: logged on the customer's timeline."""
         self.ensure_one()
-        if not self.env.user.has_group(CARE_MANAGER_GROUP):
-            raise AccessError(
-                self.env._("Only a Customer Hub manager can override a care block.")
-            )
+        self._cou_care_check_manager()
         reason = (reason or "").strip()
         if not reason:
             raise UserError(
@@ -150,8 +148,15 @@ class SaleOrder(models.Model):
         )
         return True
 
+    def _cou_care_check_manager(self):
+        if not self.env.user.has_group(CARE_MANAGER_GROUP):
+            raise AccessError(
+                self.env._("Only a Customer Hub manager can override a care block.")
+            )
+
     def action_open_care_override(self):
         self.ensure_one()
+        self._cou_care_check_manager()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Override Care Block"),

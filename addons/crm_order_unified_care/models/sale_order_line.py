@@ -164,6 +164,7 @@ class SaleOrderLine(models.Model):
         """Replace the line's product by ``product_id``, one of its suited
         alternatives, and log the choice on the customer's timeline."""
         self.ensure_one()
+        self.order_id.check_access("write")
         product = self.env["product.product"].browse(product_id)
         if product not in self.care_alternative_product_ids:
             raise UserError(

@@ -1,3 +1,4 @@
+from . import test_access_matrix
 from . import test_cou_care_derivation
 from . import test_cou_care_rule
 from . import test_sale_order_care

@@ -64,6 +64,7 @@ class CouComplaintDocumentMixin(models.AbstractModel):
 
     def action_cou_view_complaints(self):
         self.ensure_one()
+        self.check_access("read")
         return self.env["cou.complaint"]._get_action_for(
             [(self._get_cou_complaint_link_field(), "=", self.id)],
             self._prepare_cou_complaint_default_values(),
@@ -71,6 +72,7 @@ class CouComplaintDocumentMixin(models.AbstractModel):
 
     def action_cou_file_complaint(self):
         self.ensure_one()
+        self.check_access("read")
         return self.env["cou.complaint"]._get_file_action(
             self._prepare_cou_complaint_default_values()
         )

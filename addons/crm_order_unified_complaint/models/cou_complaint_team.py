@@ -242,6 +242,7 @@ class CouComplaintTeam(models.Model):
     # === ACTION METHODS === #
     def action_view_complaints(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_order_unified_complaint.cou_complaint_action"
         )

@@ -33,6 +33,7 @@ class ProductProduct(models.Model):
     # === ACTION METHODS === #
     def action_cou_view_complaints(self):
         self.ensure_one()
+        self.check_access("read")
         return self.env["cou.complaint"]._get_action_for(
             [("product_ids", "in", self.ids)], {"default_product_ids": self.ids}
         )

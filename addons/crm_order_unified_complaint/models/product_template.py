@@ -50,6 +50,7 @@ class ProductTemplate(models.Model):
     # === ACTION METHODS === #
     def action_cou_view_complaints(self):
         self.ensure_one()
+        self.check_access("read")
         variants = self.with_context(active_test=False).product_variant_ids
         return self.env["cou.complaint"]._get_action_for(
             [("product_ids", "in", variants.ids)]

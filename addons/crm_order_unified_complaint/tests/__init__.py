@@ -1,3 +1,4 @@
+from . import test_access_matrix
 from . import test_complaint
 from . import test_cou_dashboard
 from . import test_complaint_mail

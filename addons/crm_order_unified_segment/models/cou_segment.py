@@ -238,6 +238,7 @@ class CouSegment(models.Model):
 
     def action_view_members(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_order_unified_segment.cou_segment_member_action"
         )
@@ -258,6 +259,8 @@ class CouSegment(models.Model):
     def action_create_mailing(self):
         """Open a new mass mailing that targets this segment."""
         self.ensure_one()
+        self.check_access("read")
+        self.env["mailing.mailing"].check_access("create")
         return {
             "type": "ir.actions.act_window",
             "res_model": "mailing.mailing",

@@ -1,3 +1,4 @@
+from . import test_access_matrix
 from . import test_segment_campaign
 from . import test_cou_dashboard
 from . import test_segment_concurrency
