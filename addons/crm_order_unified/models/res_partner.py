@@ -908,6 +908,10 @@ class ResPartner(models.Model):
         after its first paint (the timeline's query is its costliest part)."""
         self.ensure_one()
         self.check_access("read")
+        if not self.env.user.has_group(CUSTOMER_360_GROUP):
+            raise AccessError(
+                self.env._("Only Customer Hub users can see the customer overview.")
+            )
         return self.commercial_partner_id._get_customer_overview_events()
 
     def _cou_overview_figure(self, fname, kind, action=False, tone=False, sub=None):
@@ -1013,10 +1017,6 @@ class ResPartner(models.Model):
                 customer=self.id,
                 start=start,
                 is_return=SaleOrder._cou_return_order_sql("so"),
-            )
-        if not self.env.user.has_group(CUSTOMER_360_GROUP):
-            raise AccessError(
-                self.env._("Only Customer Hub users can see the customer overview.")
             )
         )
         currency = self.env.company.currency_id

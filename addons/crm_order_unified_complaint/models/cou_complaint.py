@@ -988,6 +988,9 @@ class CouComplaint(models.Model):
         return complaint
 
     def message_update(self, msg_dict, update_vals=None):
+        # the mail gateway calls it as superuser; over JSON-RPC, only who may
+        # change the complaint adds to it
+        self.check_access("write")
         self._mail_drop_huge_attachments(msg_dict)
         return super().message_update(msg_dict, update_vals=update_vals)
 
@@ -999,11 +1002,6 @@ class CouComplaint(models.Model):
             waiting
             and message.message_type in ("comment", "email")
             and not message.is_internal
-        # the mail gateway calls it as superuser; over JSON-RPC, only who may
-        # change the complaint adds to it
-        self.check_access("write")
-        self._mail_check_msg_dict(msg_dict)
-        update_vals = self._mail_check_custom_values(update_vals)
         ):
             subtype = message.subtype_id
             author_user = message.author_id.user_ids[:1]
@@ -1429,6 +1427,8 @@ class CouComplaint(models.Model):
 
     @api.model
     def _get_ratings_action(self, domain, name):
+        # the buttons of complaints, teams and customers: for complaint staff
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "rating.rating_rating_action"
         )
@@ -1511,11 +1511,12 @@ class CouComplaint(models.Model):
 
     @api.model
     def _get_action_for(self, domain, context=None, name=None):
+        # the complaint buttons of documents, products, customers and teams:
+        # for who may read complaints
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_order_unified_complaint.cou_complaint_action"
         )
-        # the buttons of complaints, teams and customers: for complaint staff
-        self.check_access("read")
         action.update(
             {
                 "domain": domain,
@@ -1540,6 +1541,7 @@ class CouComplaint(models.Model):
     def _get_file_action(self, defaults):
         """Form of a new complaint filled from a document (``{'default_<field>':
         value}``)."""
+        self.check_access("create")
         return {
             "name": self.env._("File Complaint"),
             "type": "ir.actions.act_window",
@@ -1598,9 +1600,6 @@ class CouComplaint(models.Model):
         # only the complaints meant to breach do: "Charged twice" (urgent, never
         # answered) and "Stopped working" (12 days open) are late now; "Two weeks
         # late" was answered late and "Motor overheats" solved late, both closed.
-        # the complaint buttons of documents, products, customers and teams:
-        # for who may read complaints
-        self.check_access("read")
         # (stage, category, priority, opened h ago, answered after h, closed after h,
         # channel, subject, document, resolution type)
         day = 24
@@ -1628,7 +1627,6 @@ class CouComplaint(models.Model):
             ("resolved", "quality", "1", 45 * day, 2, 3 * day, "email",
              "Seam came apart", "order", "refund"),
             ("resolved", "billing", "0", 60 * day, 1, 1 * day, "portal",
-        self.check_access("create")
              "Discount missing on invoice", "invoice", "explanation"),
             ("resolved", "quality", "3", 75 * day, 1, 6 * day, "phone",
              "Motor overheats", "order", "repair"),
