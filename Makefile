@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test lint bench import i18n docker-check
+.PHONY: help setup run test lint bench import i18n docker-check odoo-tests
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -30,3 +30,6 @@ i18n: ## Export the .pot and report terms missing from i18n/ja.po
 
 docker-check: ## Validate docker-compose.yml without a Docker engine
 	@docker compose config -q 2>/dev/null || docker-compose config -q
+
+odoo-tests: ## Odoo's own tests of sale, crm, stock, account, mass_mailing... with all addons and demo (long; ODOO_TESTS_MODULES="sale crm")
+	@bash scripts/odoo_tests.sh
