@@ -4,6 +4,7 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .. import engine
@@ -64,6 +65,11 @@ class ResPartner(models.Model):
         )
         # a salesperson who may read the customer may plan a call with it,
         # without the right to edit contacts that activities on them require
+        # (the Customer Hub staff, who read the reorder figures)
+        if not self.env.user.has_group(CUSTOMER_360_GROUP):
+            raise AccessError(
+                self.env._("Only Customer Hub users can plan reorder calls.")
+            )
         self.check_access("read")
         for partner in self.commercial_partner_id.sudo():
             partner.activity_schedule(

@@ -54,6 +54,7 @@ class StockWarehouseOrderpoint(models.Model):
         """Propose the forecast as the rule's minimum (demand during the lead
         time) and maximum (plus the month after): Odoo's replenishment then
         computes the quantity to order, which the user confirms with *Order*."""
+        self.check_access("write")
         for orderpoint in self:
             if not orderpoint.cou_forecast_demand:
                 continue

@@ -1,3 +1,4 @@
+from . import test_access_matrix
 from . import test_forecast_engine
 from . import test_cou_forecast
 from . import test_cou_dashboard

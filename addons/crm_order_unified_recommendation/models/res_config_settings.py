@@ -20,7 +20,9 @@ class ResConfigSettings(models.TransientModel):
     # ------------------------------------------------------------
 
     def action_cou_recommendation_rebuild(self):
-        """Rebuild the current company's suggestions now."""
+        """Rebuild the current company's suggestions now (as superuser: for
+        who may change the settings)."""
         self.ensure_one()
+        self.check_access("write")
         self.env["cou.recommendation"].sudo()._rebuild(self.env.company)
         return {"type": "ir.actions.client", "tag": "reload"}

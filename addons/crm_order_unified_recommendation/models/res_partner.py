@@ -29,6 +29,7 @@ class ResPartner(models.Model):
     def action_cou_recommendation_view(self):
         """All stored suggestions of this customer."""
         self.ensure_one()
+        self.env["cou.recommendation"].check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_order_unified_recommendation.cou_recommendation_action"
         )

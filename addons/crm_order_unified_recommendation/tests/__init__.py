@@ -1,3 +1,4 @@
+from . import test_access_matrix
 from . import test_recommendation
 from . import test_recommendation_context
 from . import test_recommendation_access
