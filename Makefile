@@ -31,5 +31,9 @@ i18n: ## Export the .pot and report terms missing from i18n/ja.po
 docker-check: ## Validate docker-compose.yml without a Docker engine
 	@docker compose config -q 2>/dev/null || docker-compose config -q
 
+.PHONY: replica-test
+replica-test: ## Odoo on the local PostgreSQL and a streaming read replica of it (root; REPLICA_DB=name reuses a database)
+	@bash scripts/replica_test.sh
+
 odoo-tests: ## Odoo's own tests of sale, crm, stock, account, mass_mailing... with all addons and demo (long; ODOO_TESTS_MODULES="sale crm")
 	@bash scripts/odoo_tests.sh
