@@ -1,3 +1,5 @@
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -102,11 +104,15 @@ class CouRecommendationLog(models.Model):
         if not suggestions:
             return
         self.flush_model()
-        if self.env.cr.readonly and self._cou_all_logged(order, suggestions):
-            # on a read replica (@api.readonly panel): nothing to write; a
-            # new row makes the INSERT below fail, and Odoo runs the request
-            # again on the primary
-            return
+        if self.env.cr.readonly:
+            # on a read replica (the panel is @api.readonly): nothing to
+            # write once logged; else Odoo runs the request again on the
+            # primary (as when a read-only request writes)
+            if self._cou_all_logged(order, suggestions):
+                return
+            raise psycopg2.errors.ReadOnlySqlTransaction(
+                "new suggestions shown: logged on the primary"
+            )
         now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
