@@ -1215,14 +1215,26 @@ class CouDemoGenerator(models.AbstractModel):
             moves.move_line_ids.write({"date": when})
 
     def _demo_invoice(self, orders, dates, post_except):
-        invoices = orders.with_context(
-            default_move_type="out_invoice"
-        )._create_invoices(grouped=True)
+        # Each invoice is created on its date, not dated afterwards: changing
+        # the date of a draft invoice in a foreign currency converts its tax
+        # line as one amount, where resetting it to draft (as Odoo's own
+        # tests do with every entry) converts each order line's tax, one
+        # cent apart; a paid invoice's payment term line could then not be
+        # recomputed (reconciled lines are frozen).
+        by_date = defaultdict(list)
+        for order in orders:
+            by_date[dates[order.id]["date_invoice"]].append(order.id)
+        invoices = self.env["account.move"]
+        for day, order_ids in sorted(by_date.items()):
+            invoices |= (
+                orders.browse(order_ids)
+                .with_context(default_move_type="out_invoice", default_invoice_date=day)
+                ._create_invoices(grouped=True)
+            )
         order_of = {}
         for inv in invoices:
             order = inv.invoice_line_ids.sale_line_ids.order_id
             order_of[inv.id] = order
-            inv.invoice_date = dates[order.id]["date_invoice"]
         to_post = invoices.filtered(lambda i: order_of[i.id] not in post_except).sorted(
             lambda i: (i.invoice_date, i.id)
         )

@@ -48,7 +48,16 @@ _MESSAGE_INDEX_COLUMNS = (
     "cou_quotation_sent",
 )
 _TAG_RE = re.compile(r"<[^>]*>")
+# largest id of a PostgreSQL integer column
+_MAX_ID = 2**31 - 1
 _SPACE_RE = re.compile(r"\s+")
+
+
+def _is_record_id(value):
+    """Whether ``value`` (sent as JSON) can be a record id."""
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and 0 < value <= _MAX_ID
+    )
 
 
 class CouTimelineEvent(models.Model):
@@ -1078,11 +1087,90 @@ class CouTimelineEvent(models.Model):
             domain += ["|", ("name", "ilike", search), ("event_type", "in", types)]
         return domain
 
+    @api.model
+    def _timeline_page_partner(self, partner_id):
+        """The commercial entity of ``partner_id`` (an id sent by the client),
+        or a clear error when it is not a customer the user may read."""
+        if not _is_record_id(partner_id):
+            raise UserError(
+                self.env._("The timeline needs the id of a customer (a number).")
+            )
+        try:
+            return self.env["res.partner"].browse(partner_id).commercial_partner_id
+        except MissingError as exc:
+            raise UserError(
+                self.env._("This customer does not exist anymore.")
+            ) from exc
+
+    @api.model
+    def _timeline_page_check_args(
+        self, partner_id, categories, date_from, date_to, search, cursor, limit
+    ):
+        """The page arguments the web client sent (JSON, any type), checked
+        and normalised: ``(categories, date_from, date_to, search, before,
+        limit)``; a clear error for a value of the wrong type, never a
+        traceback."""
+        _ = self.env._
+        if limit in (None, False):
+            limit = 50
+        if not isinstance(limit, int) or isinstance(limit, bool):
+            raise UserError(
+                _("The number of timeline events to read must be a whole number.")
+            )
+        limit = max(1, min(limit, TIMELINE_PAGE_MAX))
+        if categories in (None, False):
+            categories = []
+        known = dict(self._fields["category"]._description_selection(self.env))
+        if not isinstance(categories, list | tuple) or not all(
+            isinstance(key, str) and key in known for key in categories
+        ):
+            raise UserError(
+                _(
+                    "Unknown timeline categories: choose among %(categories)s.",
+                    categories=", ".join(known),
+                )
+            )
+        dates = []
+        for value in (date_from, date_to):
+            dates.append(self._timeline_page_datetime(value) if value else False)
+        if search in (None, False):
+            search = False
+        elif not isinstance(search, str):
+            raise UserError(_("The timeline search must be a text."))
+        else:
+            # PostgreSQL refuses NUL characters in a query parameter
+            search = search.replace("\x00", "").strip() or False
+        before = None
+        if cursor:
+            if (
+                not isinstance(cursor, dict)
+                or not _is_record_id(cursor.get("id"))
+                or not cursor.get("date")
+            ):
+                raise UserError(_("The timeline page cursor is invalid."))
+            before = (self._timeline_page_datetime(cursor["date"]), cursor["id"])
+        return list(categories), dates[0], dates[1], search, before, limit
+
+    @api.model
+    def _timeline_page_datetime(self, value):
+        """A UTC date or date and time sent by the client, as a datetime."""
+        try:
+            if not isinstance(value, str):
+                raise TypeError(value)
+            return fields.Datetime.to_datetime(value)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise UserError(
+                self.env._(
+                    "%(value)s is not a date: use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS.",
+                    value=repr(value)[:40],
+                )
+            ) from exc
+
     @api.readonly
     @api.model
     def get_timeline_page(
         self,
-        partner_id,
+        partner_id=None,
         categories=None,
         date_from=None,
         date_to=None,
@@ -1098,26 +1186,14 @@ class CouTimelineEvent(models.Model):
         events sharing a timestamp. Dates are UTC strings; the client shows
         them in the user's timezone and language. Constant number of queries.
         """
-        limit = max(1, min(int(limit or 50), TIMELINE_PAGE_MAX))
-        try:
-            partner = (
-                self.env["res.partner"].browse(int(partner_id)).commercial_partner_id
-            )
-        except MissingError as exc:
-            raise UserError(
-                self.env._("This customer does not exist anymore.")
-            ) from exc
+        args = self._timeline_page_check_args(
+            partner_id, categories, date_from, date_to, search, cursor, limit
+        )
+        categories, date_from, date_to, search, before, limit = args
+        partner = self._timeline_page_partner(partner_id)
         domain = self._timeline_page_domain(
             partner, categories, date_from, date_to, search
         )
-        if cursor:
-            try:
-                cursor_date = fields.Datetime.to_datetime(cursor["date"])
-                cursor_id = int(cursor["id"])
-            except (KeyError, TypeError, ValueError) as exc:
-                raise UserError(
-                    self.env._("The timeline page cursor is invalid.")
-                ) from exc
         self.check_access("read")
         hints = (
             None
@@ -1125,10 +1201,9 @@ class CouTimelineEvent(models.Model):
             else {
                 "categories": list(categories or ()),
                 "date_to": date_to or None,
-                "before": (cursor_date, cursor_id) if cursor else None,
+                "before": before,
             }
         )
-        before = (cursor_date, cursor_id) if cursor else None
         events = self._timeline_page_rows(
             partner, domain, categories, limit + 1, hints, before=before
         )

@@ -5,7 +5,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tools import SQL
 
 CUSTOMER_360_GROUP = "crm_order_unified.group_crm_order_unified_user"
@@ -879,7 +879,7 @@ class ResPartner(models.Model):
         Capabilities extend the ``_get_customer_overview_*`` methods (each
         called on the commercial entity, returns a list of dicts).
         """
-        self.ensure_one()
+        self._cou_overview_check_one()
         self.check_access("read")
         if not self.env.user.has_group(CUSTOMER_360_GROUP):
             raise AccessError(
@@ -906,13 +906,24 @@ class ResPartner(models.Model):
     def get_customer_overview_events(self):
         """The last events of the customer's timeline, for the overview: read
         after its first paint (the timeline's query is its costliest part)."""
-        self.ensure_one()
+        self._cou_overview_check_one()
         self.check_access("read")
         if not self.env.user.has_group(CUSTOMER_360_GROUP):
             raise AccessError(
                 self.env._("Only Customer Hub users can see the customer overview.")
             )
         return self.commercial_partner_id._get_customer_overview_events()
+
+    def _cou_overview_check_one(self):
+        """The overview is read for one contact, by its id: a clear error for
+        anything else the client sends (no ``ensure_one`` traceback)."""
+        pid = self._ids[0] if len(self) == 1 else None
+        if not isinstance(pid, int) or isinstance(pid, bool) or not 0 < pid < 2**31:
+            raise UserError(
+                self.env._("The customer overview is read for one contact at a time.")
+            )
+        if not self.exists():
+            raise MissingError(self.env._("This customer does not exist anymore."))
 
     def _cou_overview_figure(self, fname, kind, action=False, tone=False, sub=None):
         """A figure card: the field's label, help and value (``kind``:

@@ -13,4 +13,5 @@ from . import test_ui_customer_overview
 from . import test_ui_dashboard
 from . import test_ui_reports
 from . import test_ui_timeline
+from . import test_rpc_bad_input
 from . import test_readonly

@@ -121,7 +121,7 @@ class SaleOrder(models.Model):
         ``reason``: logged on the customer's timeline."""
         self.ensure_one()
         self._cou_care_check_manager()
-        reason = (reason or "").strip()
+        reason = reason.strip() if isinstance(reason, str) else ""
         if not reason:
             raise UserError(
                 self.env._("Give the reason for overriding the care block.")

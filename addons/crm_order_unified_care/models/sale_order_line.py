@@ -165,6 +165,15 @@ class SaleOrderLine(models.Model):
         alternatives, and log the choice on the customer's timeline."""
         self.ensure_one()
         self.order_id.check_access("write")
+        if product_id not in self.care_alternative_product_ids.ids or isinstance(
+            product_id, bool
+        ):
+            # any JSON may come from the client: an id only, and a suggested one
+            raise UserError(
+                self.env._(
+                    "This product is not an alternative suggested for this line."
+                )
+            )
         product = self.env["product.product"].browse(product_id)
         if product not in self.care_alternative_product_ids:
             raise UserError(

@@ -21,6 +21,15 @@ ORDER_REFERENCE_RE = re.compile(
     r"\b[A-Za-z]{1,10}(?:[/_-][A-Za-z0-9]{1,10}){0,3}[/_-]?\d{2,}\b"
 )
 MAX_ORDER_REFERENCE_CANDIDATES = 20
+# texts of an email (``msg_dict``) the intake reads, and the largest record id
+MAIL_TEXT_PARTS = ("email_from", "subject", "body", "from", "to", "cc", "message_id")
+MAX_ID = 2**31 - 1
+
+
+def _is_record_id(value):
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+    )
 
 
 class CouComplaint(models.Model):
@@ -953,8 +962,10 @@ class CouComplaint(models.Model):
         """A mail to a team's alias opens a complaint: the customer is found by the
         sender's address (or created, per team setting), the order by a reference
         named in the subject or body. Nothing here may raise on bad input: the mail
-        must never be lost."""
-        values = dict(custom_values or {})
+        must never be lost; parts of the wrong type (the method is public, a
+        client may send any JSON) get a clear error instead of a traceback."""
+        self._mail_check_msg_dict(msg_dict)
+        values = self._mail_check_custom_values(custom_values)
         team = self.env["cou.complaint.team"].browse(values.get("team_id")).exists()
         if not team:
             team = self._default_team_id()
@@ -991,6 +1002,8 @@ class CouComplaint(models.Model):
         # the mail gateway calls it as superuser; over JSON-RPC, only who may
         # change the complaint adds to it
         self.check_access("write")
+        self._mail_check_msg_dict(msg_dict)
+        update_vals = self._mail_check_custom_values(update_vals)
         self._mail_drop_huge_attachments(msg_dict)
         return super().message_update(msg_dict, update_vals=update_vals)
 
@@ -1131,6 +1144,80 @@ class CouComplaint(models.Model):
                 vals["sla_pause_start"] = now
             if vals:
                 complaint.sudo().with_context(cou_skip_breach_check=True).write(vals)
+
+    @api.model
+    def _mail_check_msg_dict(self, msg_dict):
+        """The parts of an email (``msg_dict`` of ``message_new``/``_update``)
+        that the intake reads, checked in place: texts, the author's id and
+        the attachments as ``mail.thread`` parses them; NUL characters, which
+        PostgreSQL refuses, are removed from the texts."""
+        _ = self.env._
+        if not isinstance(msg_dict, dict):
+            raise UserError(_("The email must be given as a dictionary of its parts."))
+        for key in MAIL_TEXT_PARTS:
+            value = msg_dict.get(key)
+            if value in (None, False):
+                continue
+            if not isinstance(value, str):
+                raise UserError(_("The email's %(part)s must be a text.", part=key))
+            if "\x00" in value:
+                cleaned = value.replace("\x00", "")
+                msg_dict[key] = (
+                    Markup(cleaned) if isinstance(value, Markup) else cleaned
+                )
+        author = msg_dict.get("author_id")
+        if author not in (None, False) and not _is_record_id(author):
+            raise UserError(_("The email's author must be a contact id."))
+        attachments = msg_dict.get("attachments")
+        if attachments in (None, False):
+            return msg_dict
+        if not isinstance(attachments, list | tuple) or not all(
+            isinstance(att, list | tuple)
+            and len(att) >= 2
+            and isinstance(att[0], str | None)
+            and isinstance(att[1], str | bytes | None)
+            for att in attachments
+        ):
+            raise UserError(
+                _("The email's attachments must be a list of (name, content) pairs.")
+            )
+        return msg_dict
+
+    @api.model
+    def _mail_check_custom_values(self, custom_values):
+        """Field values given with an email (an alias's defaults): a copy,
+        checked as ``create`` would check them but with a clear message."""
+        _ = self.env._
+        if custom_values in (None, False):
+            return {}
+        if not isinstance(custom_values, dict):
+            raise UserError(_("The complaint's values must be a dictionary."))
+        values = dict(custom_values)
+        for name, value in values.items():
+            field = self._fields.get(name) if isinstance(name, str) else None
+            if field is None:
+                raise UserError(
+                    _("Complaints have no field %(field)s.", field=repr(name)[:60])
+                )
+            if field.type == "many2one" and value not in (None, False):
+                valid = _is_record_id(value) and bool(
+                    self.env[field.comodel_name].browse(value).exists()
+                )
+            else:
+                try:
+                    field.convert_to_cache(value, self)
+                    valid = True
+                except (TypeError, ValueError, OverflowError):
+                    valid = False
+            if not valid:
+                raise UserError(
+                    _(
+                        "%(value)s is not a valid %(field)s.",
+                        value=repr(value)[:60],
+                        field=field._description_string(self.env),
+                    )
+                )
+        return values
 
     @api.model
     def _mail_drop_huge_attachments(self, msg_dict):

@@ -12,4 +12,5 @@ from . import test_complaint_documents
 from . import test_complaint_sla_activity
 from . import test_cou_complaint_team_dashboard
 from . import test_performances
+from . import test_complaint_rpc
 from . import test_complaint_readonly

@@ -7,6 +7,7 @@ from datetime import timedelta
 import numpy as np
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, create_index
 
 from ..engine.recommender import DEFAULT_CROSS_SELL_ROWS, Recommender, ranges
@@ -22,6 +23,9 @@ POPULAR_PER_COMPANY = 50
 REPLENISH_DUE_RATIO = 0.8
 # ... and stops being suggested when the customer seems to have stopped buying it
 REPLENISH_STALE_RATIO = 3.0
+# largest id of a PostgreSQL integer column; most suggestions served per customer
+MAX_ID = 2**31 - 1
+MAX_SERVING_LIMIT = 100
 KINDS = [
     ("cross_sell", "Cross-sell"),
     ("replenish", "Replenishment"),
@@ -165,11 +169,12 @@ class CouRecommendation(models.Model):
         (none by default; a constant number when overridden).
         """
         self.check_access("read")
-        partner_ids = [int(pid) for pid in (partner_ids or [])]
+        partner_ids, limit, kinds, exclude_product_ids = self._serving_check_args(
+            partner_ids, limit, kinds, exclude_purchased, exclude_product_ids
+        )
         result = {pid: [] for pid in partner_ids}
         if not partner_ids:
             return result
-        kinds = list(kinds or [kind for kind, _label in KINDS])
         company = self.env.company
         today = fields.Date.context_today(self)
         self.env["sale.order"].flush_model(["state", "partner_id", "company_id"])
@@ -227,7 +232,7 @@ class CouRecommendation(models.Model):
             lang=lang,
             company=company.id,
             kinds=kinds,
-            excluded=[int(pid) for pid in (exclude_product_ids or [])] or [0],
+            excluded=exclude_product_ids or [0],
             exclude_purchased=bool(exclude_purchased),
             due=REPLENISH_DUE_RATIO,
             stale=REPLENISH_STALE_RATIO,
@@ -268,6 +273,56 @@ class CouRecommendation(models.Model):
                 if len(result[pid]) >= limit:
                     break
         return result
+
+    @api.model
+    def _serving_check_args(
+        self, partner_ids, limit, kinds, exclude_purchased, exclude_product_ids
+    ):
+        """The arguments of :meth:`get_recommendations` as a web client may
+        send them (JSON, any type), checked: ``(partner_ids, limit, kinds,
+        exclude_product_ids)``, or a clear error instead of a traceback."""
+        _ = self.env._
+
+        def ids(value):
+            if value in (None, False):
+                return []
+            if isinstance(value, list | tuple) and all(
+                isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_ID
+                for v in value
+            ):
+                return list(dict.fromkeys(value))
+            return None
+
+        partner_ids = ids(partner_ids)
+        if partner_ids is None:
+            raise UserError(
+                _("Product suggestions are asked for a list of contact ids.")
+            )
+        exclude_product_ids = ids(exclude_product_ids)
+        if exclude_product_ids is None:
+            raise UserError(
+                _("The products to leave out must be a list of product ids.")
+            )
+        if limit in (None, False):
+            limit = 5
+        if not isinstance(limit, int) or isinstance(limit, bool):
+            raise UserError(_("The number of suggestions must be a whole number."))
+        limit = max(1, min(limit, MAX_SERVING_LIMIT))
+        known = [kind for kind, _label in KINDS]
+        if kinds in (None, False) or kinds == []:
+            kinds = known
+        elif not isinstance(kinds, list | tuple) or not all(
+            isinstance(kind, str) and kind in known for kind in kinds
+        ):
+            raise UserError(
+                _(
+                    "Unknown kinds of suggestion: choose among %(kinds)s.",
+                    kinds=", ".join(known),
+                )
+            )
+        if exclude_purchased not in (None, False, True):
+            raise UserError(_("Leaving out purchased products is true or false."))
+        return partner_ids, limit, list(kinds), exclude_product_ids
 
     @api.model
     def _get_excluded_products(self, partner_ids, product_ids=None):

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .cou_recommendation import KINDS, MAX_ID
+
 PANEL_LIMIT = 5
 
 
@@ -62,9 +64,23 @@ class SaleOrder(models.Model):
         self.check_access("write")
         if self.state not in ("draft", "sent") or self.locked:
             raise UserError(self.env._("Suggestions can only be added to a quotation."))
-        product = self.env["product.product"].browse(int(product_id)).exists()
+        valid_id = (
+            isinstance(product_id, int)
+            and not isinstance(product_id, bool)
+            and 0 < product_id <= MAX_ID
+        )
+        product = self.env["product.product"]
+        if valid_id:
+            product = product.browse(product_id).exists()
         if not product:
             raise UserError(self.env._("This product no longer exists."))
+        if kind not in (None, False, *(key for key, _label in KINDS)):
+            raise UserError(
+                self.env._(
+                    "Unknown kinds of suggestion: choose among %(kinds)s.",
+                    kinds=", ".join(key for key, _label in KINDS),
+                )
+            )
         line = self.env["sale.order.line"].create(
             {"order_id": self.id, "product_id": product.id, "product_uom_qty": 1.0}
         )

@@ -6,4 +6,5 @@ from . import test_recommendation_log
 from . import test_performances
 from . import test_ui_recommendation
 from . import test_i18n
+from . import test_recommendation_rpc
 from . import test_recommendation_readonly
