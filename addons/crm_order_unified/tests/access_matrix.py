@@ -113,8 +113,9 @@ def method(ok, args=None, kwargs=None, on=None, sees_a=None, call_ok=True):
     :param ok: the roles that may call it (all others must get an
         ``AccessError`` or a ``UserError``)
     :param args: ``callable(case, record_a) -> list`` of the JSON-RPC
-        ``args`` (for a record method: the ids first); default ``[record_a.ids]``
-        or ``[]`` for an ``@api.model`` method
+        ``args`` (for a record method: the ids first; the calling user is
+        ``case.mx_current_user``); default ``[record_a.ids]`` or ``[]`` for an
+        ``@api.model`` method
     :param on: model to call it on (a mixin's method: the concrete model)
     :param sees_a: roles whose result may contain ``MARK_A`` (default: the
         roles of ``ok`` that read company A's documents, ``DOCUMENT_READERS``)
@@ -396,7 +397,7 @@ class AccessMatrixCase(TransactionCase):
         Model = self.env[model]
         vals_of = self.matrix_vals.get(model)
         write_vals = self.matrix_write.get(model, {})
-        company_field = "company_id" in Model._fields and rec_b
+        company_field = bool(rec_b)  # no company-B record: shared by companies
         cells = 0
 
         def check(role, op, company, expect_ok, outcome):
@@ -502,14 +503,20 @@ class AccessMatrixCase(TransactionCase):
         """Call ``on.name`` as ``user`` the way ``/web/dataset/call_kw`` does;
         the outcome's result is JSON text."""
         env = self.env(user=user, context={"allowed_company_ids": [self.company_a.id]})
-        if spec["args"]:
-            args = spec["args"](self, rec_a)
-        elif getattr(getattr(type(env[on]), name), "_api", None):
-            args = []  # @api.model
-        else:
-            args = [rec_a.ids]
 
         def do_call():
+            # the arguments are made in the savepoint (they may create records
+            # of the calling user: ``case.mx_current_user``)
+            self.mx_current_user = user
+            if spec["args"]:
+                args = spec["args"](self, rec_a)
+            elif getattr(getattr(type(env[on]), name), "_api", None):
+                args = []  # @api.model
+            else:
+                args = [rec_a.ids]
+            # a request starts with an empty cache (no value read unchecked)
+            self.env.flush_all()
+            self.env.invalidate_all()
             get_public_method(env[on], name)
             result = api.call_kw(env[on], name, args, dict(spec["kwargs"]))
             return json.dumps(result, default=str, ensure_ascii=False)

@@ -145,6 +145,7 @@ class CouHistoryImportRun(models.Model):
         inverse_name="cou_import_run_id",
         string="Imported Orders",
         readonly=True,
+        groups="sales_team.group_sale_salesman",
     )
 
     # === COMPUTE METHODS === #
@@ -260,6 +261,7 @@ class CouHistoryImportRun(models.Model):
 
     def action_view_orders(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
         action["domain"] = [("cou_import_run_id", "=", self.id)]
         action["context"] = {"create": False}

@@ -1,3 +1,4 @@
+from . import test_access_matrix
 from . import test_import_bad_input
 from . import test_import_history
 from . import test_import_parser

@@ -202,6 +202,8 @@ class ResPartner(models.Model):
 
     def action_cou_open_duplicates(self):
         self.ensure_one()
+        # the review of duplicates is the sales managers'
+        self.env["cou.partner.duplicate"].check_access("read")
         duplicates = self.cou_duplicate_partner_ids
         action = {
             "type": "ir.actions.act_window",
@@ -220,5 +222,6 @@ class ResPartner(models.Model):
     def action_cou_merge_duplicates(self):
         """Odoo's own merge wizard, with this contact and its duplicates."""
         self.ensure_one()
+        self.env["cou.partner.duplicate"].check_access("read")
         ids = (self | self.cou_duplicate_partner_ids).ids
         return self.env["cou.partner.duplicate"]._cou_merge_action(ids)
