@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .res_partner import MAX_SUGGESTIONS
+from .res_partner import MAIL_DATA_GROUPS
 
 
 class MailingContact(models.Model):
@@ -16,6 +16,7 @@ class MailingContact(models.Model):
     cou_recommendation_mail_data = fields.Json(
         string="Suggestions for Mailings",
         compute="_compute_cou_recommendation_mail_data",
+        groups=MAIL_DATA_GROUPS,
     )
 
     # ------------------------------------------------------------
@@ -48,7 +49,7 @@ class MailingContact(models.Model):
 
     def cou_recommended_products(self, limit=3):
         """See ``res.partner.cou_recommended_products``."""
-        limit = max(1, min(int(limit or 3), MAX_SUGGESTIONS))
+        limit = self.env["res.partner"]._cou_recommendation_mail_limit(limit)
         records = self.with_context(cou_recommendation_limit=limit)
         return [
             suggestion

@@ -1,9 +1,16 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 from .cou_recommendation import CUSTOMER_AUDIENCE
 
 # the most suggestions one mailing block may show
 MAX_SUGGESTIONS = 10
+# who may read a customer's suggestions for a mailing (the mailing's rendering
+# by the mailing queue runs as superuser)
+MAIL_DATA_GROUPS = (
+    "crm_order_unified.group_crm_order_unified_user,"
+    "mass_mailing.group_mass_mailing_user"
+)
 
 
 class ResPartner(models.Model):
@@ -16,6 +23,7 @@ class ResPartner(models.Model):
     cou_recommendation_mail_data = fields.Json(
         string="Suggestions for Mailings",
         compute="_compute_cou_recommendation_mail_data",
+        groups=MAIL_DATA_GROUPS,
         help="The contact's product suggestions as a mailing shows them (name, "
         "price, reason), for the number asked in the context.",
     )
@@ -41,13 +49,34 @@ class ResPartner(models.Model):
         the *Suggested Products* block renders it): computed once for every
         recipient of the batch being rendered (the records' prefetch set),
         in a constant number of queries per language and pricelist."""
-        limit = max(1, min(int(limit or 3), MAX_SUGGESTIONS))
+        limit = self._cou_recommendation_mail_limit(limit)
         records = self.with_context(cou_recommendation_limit=limit)
         return [
             suggestion
             for record in records
             for suggestion in record.cou_recommendation_mail_data or []
         ]
+
+    @api.model
+    def _cou_recommendation_mail_limit(self, limit):
+        """``limit`` (from a mailing template or a JSON-RPC call) checked:
+        the user's rights first, then a number of suggestions in range."""
+        if not self.env.su and not any(
+            self.env.user.has_group(group) for group in MAIL_DATA_GROUPS.split(",")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only Customer Hub and mass mailing users may read the product "
+                    "suggestions of customers."
+                )
+            )
+        if limit is None or limit is False:
+            limit = 3
+        if isinstance(limit, bool) or not isinstance(limit, int):
+            raise UserError(
+                self.env._("The number of suggestions must be a whole number.")
+            )
+        return max(1, min(limit, MAX_SUGGESTIONS))
 
     @api.model
     def _cou_recommendation_mail_fill(self, records, partners):

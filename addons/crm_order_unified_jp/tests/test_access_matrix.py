@@ -1,0 +1,16 @@
+"""Access matrix of the Japanese localisation (see the core's
+``access_matrix.py``): no model and no public method of its own; the table
+makes a new one fail until its rights are written out."""
+
+from odoo.tests import tagged
+
+from odoo.addons.crm_order_unified.tests.access_matrix import AccessMatrixCase
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrixJp(AccessMatrixCase):
+    MODULE = "crm_order_unified_jp"
+
+    MODELS = {}
+    METHODS = {}
+    OVERRIDES = {}
