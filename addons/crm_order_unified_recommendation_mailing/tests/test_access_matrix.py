@@ -5,7 +5,6 @@ from odoo.tests import tagged
 
 from odoo.addons.crm_order_unified.tests.access_matrix import (
     INTERNAL,
-    MARK_B,
     AccessMatrixCase,
     method,
     roles,
