@@ -18,7 +18,9 @@
         "security/crm_order_unified_groups.xml",
         "security/ir.model.access.csv",
         "security/timeline_security.xml",
+        "security/cou_job_chunk_security.xml",
         "data/customer360_cron_data.xml",
+        "data/cou_job_chunk_data.xml",
         "views/cou_dashboard_views.xml",
         "views/cou_timeline_event_views.xml",
         "views/res_partner_views.xml",
@@ -26,6 +28,7 @@
         "views/stock_picking_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/cou_job_chunk_views.xml",
         "views/crm_order_unified_menus.xml",
     ],
     "demo": [

@@ -3,6 +3,7 @@ from . import account_move
 from . import account_partial_reconcile
 from . import cou_dashboard
 from . import cou_demo_generator
+from . import cou_job_chunk
 from . import mail_message  # before the timeline: its index reads the new column
 from . import cou_timeline_event
 from . import ir_http

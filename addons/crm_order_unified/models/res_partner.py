@@ -693,15 +693,43 @@ class ResPartner(models.Model):
         bulk load that skipped the refresh, or from a cron).
 
         :param commit: commit after each batch (long runs outside a test or
-            an install); the refresh recomputes from the sources, so a batch
-            run twice or concurrently writes the same values.
+            an install): the batches are then chunks of a job run
+            (cou.job.chunk) that the cron workers of every server share; the
+            refresh recomputes from the sources, so a batch run twice or
+            concurrently writes the same values.
         """
         self.env.cr.execute(
             "SELECT id FROM res_partner WHERE id = commercial_partner_id ORDER BY id"
         )
-        self._cou_refresh_customer_360_batches(
-            [row[0] for row in self.env.cr.fetchall()], batch_size, families, commit
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if commit:
+            return self._cou_refresh_customer_360_chunks(
+                "customer360_all", ids, batch_size, families
+            )
+        self._cou_refresh_customer_360_batches(ids, batch_size, families, commit)
+
+    @api.model
+    def _cou_refresh_customer_360_chunks(self, job, ids, batch_size, families):
+        """Refresh ``ids`` as a job run of chunks of ``batch_size`` customers."""
+        return self.env["cou.job.chunk"]._cou_run_job(
+            job,
+            [
+                [
+                    {
+                        "model": "res.partner",
+                        "method": "_cou_job_refresh_customer_360",
+                        "ids": ids[start : start + batch_size],
+                        "kwargs": {"families": families},
+                    }
+                    for start in range(0, len(ids), batch_size)
+                ]
+            ],
         )
+
+    def _cou_job_refresh_customer_360(self, families=None):
+        """One chunk of a Customer 360 refresh run (cou.job.chunk)."""
+        self._cou_refresh_customer_360(families)
+        self.env.invalidate_all()
 
     @api.model
     def _cou_refresh_customer_360_batches(self, ids, batch_size, families, commit):
@@ -720,7 +748,8 @@ class ResPartner(models.Model):
     @api.model
     def _cron_cou_refresh_overdue(self, batch_size=1000):
         """Daily: "overdue" changes with the date alone. Refresh the customers
-        that have open receivables or a stored overdue amount."""
+        that have open receivables or a stored overdue amount, in chunks of
+        ``batch_size`` customers that the cron workers of every server share."""
         self.env["account.move.line"].flush_model(
             ["partner_id", "reconciled", "parent_state"]
         )
@@ -740,10 +769,10 @@ class ResPartner(models.Model):
             )
         )
         ids = sorted(row[0] for row in self.env.cr.fetchall())
-        commit = bool(
-            self.env.context.get("ir_cron_progress_id")
-        )  # running as a cron job
-        self._cou_refresh_customer_360_batches(ids, batch_size, ["overdue"], commit)
+        # chunks shared by the cron workers of every server (cou.job.chunk)
+        self._cou_refresh_customer_360_chunks(
+            "customer360_overdue", ids, batch_size, ["overdue"]
+        )
 
     def _get_customer_360_order_figures(self):
         rows = self.env["sale.order"]._cou_read_customer_order_figures(self.ids)

@@ -37,6 +37,8 @@ class TestAccessMatrixCore(AccessMatrixCase):
         "cou.dashboard": None,
         "cou.customer.context.mixin": None,
         "cou.demo.generator": None,
+        # the log of the heavy jobs' runs: system administrators only
+        "cou.job.chunk": rights(),
     }
 
     METHODS = {
@@ -105,6 +107,18 @@ class TestAccessMatrixCore(AccessMatrixCase):
 
     @classmethod
     def _matrix_setup(cls):
+        cls.matrix_records["cou.job.chunk"] = tuple(
+            cls.env["cou.job.chunk"].create(
+                {
+                    "job": "access_matrix",
+                    "run": f"access_matrix:{company.id}",
+                    "res_model": "res.partner",
+                    "method": "_cou_job_refresh_customer_360",
+                    "company_id": company.id,
+                }
+            )
+            for company in (cls.company_a, cls.company_b)
+        )
         Event = cls.env["cou.timeline.event"]
         cls.matrix_records["cou.timeline.event"] = tuple(
             Event.search(

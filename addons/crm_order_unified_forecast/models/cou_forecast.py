@@ -263,15 +263,35 @@ class CouForecast(models.Model):
 
     @api.model
     def _cron_run_forecast(self, horizon=6):
-        """Scheduled: recompute every company's monthly and weekly forecasts.
-        Commits after each chunk of series; a company whose run another
-        worker holds is skipped."""
-        commit = bool(self.env.context.get("ir_cron_progress_id"))
-        for company in self.env["res.company"].search([]):
-            for granularity in ("month", "week"):
-                self._run_forecast(
-                    company, granularity=granularity, horizon=horizon, commit=commit
-                )
+        """Scheduled: recompute every company's monthly and weekly forecasts
+        as a job run (cou.job.chunk): each company and granularity is a chunk
+        that any cron worker of any server may take, in its own transaction;
+        a company whose run another worker holds is skipped."""
+        return self.env["cou.job.chunk"]._cou_run_job(
+            "forecast",
+            [
+                [
+                    {
+                        "model": "cou.forecast",
+                        "method": "_cou_job_run_forecast",
+                        "kwargs": {
+                            "company_id": company.id,
+                            "granularity": granularity,
+                            "horizon": horizon,
+                        },
+                        "company_id": company.id,
+                    }
+                    for company in self.env["res.company"].search([])
+                    for granularity in ("month", "week")
+                ]
+            ],
+        )
+
+    @api.model
+    def _cou_job_run_forecast(self, company_id, granularity, horizon):
+        """A chunk of the forecast run: one company and granularity."""
+        company = self.env["res.company"].browse(company_id)
+        self._run_forecast(company, granularity=granularity, horizon=horizon)
 
     @api.model
     def _run_forecast(

@@ -1,6 +1,5 @@
 import io
 import logging
-import threading
 import time
 from datetime import timedelta
 
@@ -396,12 +395,32 @@ class CouRecommendation(models.Model):
 
     @api.model
     def _cron_rebuild(self, incremental=False):
-        """Scheduled job: rebuild every company's suggestions, one commit each."""
-        for company in self.env["res.company"].search([]):
-            self.with_company(company)._rebuild(company, incremental=incremental)
-            if not getattr(threading.current_thread(), "testing", False):
-                # one company per transaction: releases its lock, keeps the work done
-                self.env.cr.commit()  # pylint: disable=invalid-commit (batch cron)
+        """Scheduled job: rebuild every company's suggestions as a job run
+        (cou.job.chunk): each company is a chunk that any cron worker of any
+        server may take, in its own transaction (which releases its lock)."""
+        return self.env["cou.job.chunk"]._cou_run_job(
+            "recommendation_incremental" if incremental else "recommendation",
+            [
+                [
+                    {
+                        "model": "cou.recommendation",
+                        "method": "_cou_job_rebuild",
+                        "kwargs": {
+                            "company_id": company.id,
+                            "incremental": incremental,
+                        },
+                        "company_id": company.id,
+                    }
+                    for company in self.env["res.company"].search([])
+                ]
+            ],
+        )
+
+    @api.model
+    def _cou_job_rebuild(self, company_id, incremental=False):
+        """A chunk of the suggestions run: one company."""
+        company = self.env["res.company"].browse(company_id)
+        self.with_company(company)._rebuild(company, incremental=incremental)
 
     @api.model
     def _rebuild(self, company, as_of=None, incremental=False):

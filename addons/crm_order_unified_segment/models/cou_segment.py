@@ -698,10 +698,50 @@ class CouSegment(models.Model):
 
     @api.model
     def _cron_recompute(self):
-        """Scheduled job: recompute RFM and all segments, committing after the
-        RFM of each company and after each segment. Safe with several workers:
-        a company or segment being recomputed by another worker is skipped."""
-        return self.sudo()._recompute_all(commit=True)
+        """Scheduled job: recompute RFM and all segments as a job run
+        (cou.job.chunk) that the cron workers of every server share: the RFM
+        of each company is a chunk, then (once they are all done) each
+        segment is a chunk; each chunk is its own transaction. Returns the
+        run's key (False when another worker's run was still open: this one
+        helped it)."""
+        companies = self.env["res.company"].search([])
+        self.sudo()._ensure_rfm_segments(companies)
+        segments = self.sudo().search(
+            [("company_id", "in", companies.ids)], order="segment_type, id"
+        )
+        return self.env["cou.job.chunk"]._cou_run_job(
+            "segment_recompute",
+            [
+                [
+                    {
+                        "model": "cou.segment",
+                        "method": "_cou_job_recompute_rfm",
+                        "kwargs": {"company_id": company.id},
+                        "company_id": company.id,
+                    }
+                    for company in companies
+                ],
+                [
+                    {
+                        "model": "cou.segment",
+                        "method": "_cou_job_recompute",
+                        "ids": segment.ids,
+                        "company_id": segment.company_id.id,
+                    }
+                    for segment in segments
+                ],
+            ],
+        )
+
+    @api.model
+    def _cou_job_recompute_rfm(self, company_id):
+        """A chunk of the recompute run: the RFM scores of one company."""
+        company = self.env["res.company"].browse(company_id)
+        self.env["cou.rfm.score"]._recompute_company(company)
+
+    def _cou_job_recompute(self):
+        """A chunk of the recompute run: the members of these segments."""
+        return self._recompute(commit=False)
 
     # === DEMO === #
     @api.model
