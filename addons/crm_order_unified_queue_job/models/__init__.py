@@ -1,0 +1,1 @@
+from . import cou_job_chunk
