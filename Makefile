@@ -22,6 +22,9 @@ lint: ## Lint as the OCA does (ruff, ruff-format, pylint-odoo, prettier); LINT_A
 bench: ## Benchmark on generated data; prints JSON (BENCH_ARGS="--customers 100000 --lines 1000000 --reuse")
 	@bash scripts/bench.sh $(BENCH_ARGS)
 
+load-test: ## Two Odoo servers (--workers 2) on one database under a bounded JSON-RPC order load while the heavy jobs run; checks and orders per minute (LOAD_SECONDS=60 LOAD_CLIENTS=4)
+	@bash scripts/load_test.sh
+
 import: ## Import historical order lines: make import FILE=path.csv [IMPORT_ARGS="--preset online_retail --dry-run"]
 	@bash scripts/import.sh "$(FILE)" $(IMPORT_ARGS)
 
