@@ -19,6 +19,7 @@ EMPTY = {"tests": 0, "failures": 0, "errors": 0, "time": 0.0}
 stats = {m: dict(EMPTY) for m in modules}
 line_re = re.compile(r"^\S+ \S+ \d+ (\w+) \S+ (\S+): (.*)$")
 mod_re = re.compile(r"odoo\.addons\.(\w+)\.")
+test_re = re.compile(r"Starting [\w.]+ \.\.\.")
 failed = []
 with open(log, errors="replace") as f:
     for line in f:
@@ -32,7 +33,7 @@ with open(log, errors="replace") as f:
                 stats[s[1]]["time"] += float(s[3])
             continue
         owner = mod_re.match(logger + ".")
-        if level == "INFO" and owner and msg.startswith("Starting "):
+        if level == "INFO" and owner and ".tests." in logger and test_re.match(msg):
             stats.setdefault(owner[1], dict(EMPTY))["tests"] += 1
             continue
         if level not in ("ERROR", "CRITICAL"):
