@@ -1177,15 +1177,24 @@ class CouTimelineEvent(models.Model):
         search=None,
         cursor=None,
         limit=50,
+        **unknown,
     ):
         """Return one page of the timeline of the commercial entity of
-        ``partner_id``, newest first, for the web client.
+        ``partner_id``, newest first, for the web client (an argument it
+        does not know, such as ``offset``, is a clear error).
 
         Paging is by keyset: ``cursor`` is the ``next_cursor`` of the previous
         page (``{"date": ..., "id": ...}``), so pages neither skip nor repeat
         events sharing a timestamp. Dates are UTC strings; the client shows
         them in the user's timezone and language. Constant number of queries.
         """
+        if unknown:
+            raise UserError(
+                self.env._(
+                    "The timeline page takes no argument %(names)s.",
+                    names=", ".join(sorted(unknown)),
+                )
+            )
         args = self._timeline_page_check_args(
             partner_id, categories, date_from, date_to, search, cursor, limit
         )

@@ -93,6 +93,8 @@ class TestRpcBadInput(RpcCasesMixin, TransactionCase):
             ("limit zero", [pid], {"limit": 0}, _page(3)),
             ("limit negative", [pid], {"limit": -5}, _page(1)),
             ("limit huge", [pid], {"limit": HUGE}, _page(3)),
+            ("offset", [pid], {"offset": 10}, err),
+            ("offset string", [pid], {"offset": "10", "limit": 2}, err),
             # cursor
             ("cursor of page 1", [pid], {"cursor": cursor, "limit": 5}, _page(2)),
             ("cursor false", [pid], {"cursor": False}, _page(3)),
