@@ -15,6 +15,8 @@ _logger = logging.getLogger(__name__)
 RFM_LOCK_KEY = 0x434F5552
 # work_mem of the full recomputation's scoring statement (SET LOCAL)
 RFM_WORK_MEM = "64MB"
+# rows written by a recomputation above which the scores are analyzed at once
+RFM_ANALYZE_ROWS = 1000
 
 
 class CouRfmScore(models.Model):
@@ -45,6 +47,9 @@ class CouRfmScore(models.Model):
     _description = "Customer RFM Score"
     _order = "company_id, r_score desc, fm_score desc, partner_id"
     _rec_name = "partner_id"
+    # written by the job only (computed_at says when): no create/write user
+    # and date, whose foreign keys every recomputation checked for each row
+    _log_access = False
 
     # === FIELDS === #
     partner_id = fields.Many2one(
@@ -246,7 +251,7 @@ class CouRfmScore(models.Model):
             )
         )
         cr.execute(SQL("SET LOCAL work_mem = %s", work_mem))
-        self._upsert_from_tmp(company, now)
+        changed = self._upsert_from_tmp(company, now)
         cr.execute(
             SQL(
                 """
@@ -258,21 +263,31 @@ class CouRfmScore(models.Model):
                 company.id,
             )
         )
+        changed += cr.rowcount
+        cr.execute(SQL("SELECT COUNT(*) FROM cou_rfm_tmp"))
+        scored = cr.fetchone()[0]
         cr.execute(SQL("DROP TABLE cou_rfm_tmp"))
+        if changed > max(RFM_ANALYZE_ROWS, scored // 10):
+            # many rows written (first run, new window): the segment filters
+            # that join the scores next are planned from fresh statistics (a
+            # plan made for the few rows of stale ones nests loops over every
+            # customer); ANALYZE sees this transaction's rows
+            cr.execute(SQL("ANALYZE cou_rfm_score"))
         self.invalidate_model()
         return True
 
     def _upsert_from_tmp(self, company, now):
         """Write the scores of cou_rfm_tmp into cou_rfm_score, touching only
         what changed: one UPDATE of the rows whose values differ, one INSERT
-        of the customers without a row (written as the ORM writes them:
-        create/write uid and date). Rows whose values are unchanged are left
+        of the customers without a row. Rows whose values are unchanged are left
         alone (no write, no lock, no foreign-key check). The caller deletes
         the rows of customers that left the window.
 
         A row inserted meanwhile by a concurrent transaction (order
         confirmation of that customer) makes the INSERT fail with a unique
-        violation, which the callers treat as "left to the other worker"."""
+        violation, which the callers treat as "left to the other worker".
+
+        Returns the number of rows updated or inserted."""
         cr = self.env.cr
         cr.execute(SQL("ALTER TABLE cou_rfm_tmp ADD PRIMARY KEY (partner_id)"))
         cr.execute(SQL("ANALYZE cou_rfm_tmp"))
@@ -289,9 +304,7 @@ class CouRfmScore(models.Model):
                        m_score = t.m_score,
                        fm_score = t.fm_score,
                        segment_code = t.segment_code,
-                       computed_at = %(now)s,
-                       write_uid = %(uid)s,
-                       write_date = %(now)s
+                       computed_at = %(now)s
                   FROM cou_rfm_tmp t
                  WHERE s.company_id = %(company)s AND s.partner_id = t.partner_id
                    AND (s.last_order_date, s.recency_days, s.frequency, s.monetary,
@@ -302,9 +315,9 @@ class CouRfmScore(models.Model):
                 """,
                 company=company.id,
                 now=now,
-                uid=self.env.uid,
             )
         )
+        changed = cr.rowcount
         # the customers without a row, found before inserting, by a FULL JOIN
         # kept from being reduced (OFFSET 0): always a hash or merge join. An
         # anti-join planned from stale statistics, or probing the table the
@@ -332,22 +345,21 @@ class CouRfmScore(models.Model):
                 INSERT INTO cou_rfm_score (
                     partner_id, company_id, last_order_date, recency_days, frequency,
                         monetary,
-                    r_score, f_score, m_score, fm_score, segment_code, computed_at,
-                    create_uid, create_date, write_uid, write_date)
+                    r_score, f_score, m_score, fm_score, segment_code, computed_at)
                 SELECT t.partner_id, %(company)s, t.last_order_date, t.recency_days,
                     t.frequency, t.monetary,
                        t.r_score, t.f_score, t.m_score, t.fm_score, t.segment_code,
-                           %(now)s,
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                           %(now)s
                   FROM cou_rfm_new n
                   JOIN cou_rfm_tmp t ON t.partner_id = n.partner_id
                 """,
                 company=company.id,
                 now=now,
-                uid=self.env.uid,
             )
         )
+        changed += cr.rowcount
         cr.execute(SQL("DROP TABLE cou_rfm_new"))
+        return changed
 
     @api.model
     def _refresh_partners(self, partners, company, today=None):

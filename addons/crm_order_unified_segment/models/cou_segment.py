@@ -484,120 +484,123 @@ class CouSegment(models.Model):
         target = self._get_target_query(partner_ids)  # may raise: rule filter broken
         self.env["cou.segment.member"].flush_model()
         now = fields.Datetime.now()
-        uid = self.env.uid
         # The difference between the target and the current members, in one
         # FULL JOIN (always a hash or merge join, so its cost stays linear
         # whatever the statistics of cou_segment_member say; an anti-join
         # planned from stale statistics, or probing the table the same
-        # statement writes, can turn quadratic). Dropped below; a failure
-        # rolls its creation back with the savepoint or transaction.
+        # statement writes, can turn quadratic), and the whole swap in the
+        # same statement: its CTEs all read the members as they were before
+        # it (one snapshot), leavers get their date_to, newcomers a row and,
+        # for a full swap, the segment its figures from the target (the
+        # current members once the statement is done). No temporary table,
+        # one round trip.
+        full = partner_ids is None
         restrict = (
-            SQL("AND m.partner_id = ANY(%s)", list(partner_ids))
-            if partner_ids is not None
-            else SQL("")
+            SQL("") if full else SQL("AND m.partner_id = ANY(%s)", list(partner_ids))
         )
-        cr.execute(
-            SQL(
-                """
-                CREATE TEMP TABLE cou_segment_target ON COMMIT DROP AS
-                SELECT COALESCE(t.partner_id, c.partner_id) AS partner_id,
-                       c.id AS member_id,
-                       t.partner_id IS NOT NULL AS in_target
-                  FROM (SELECT DISTINCT q.partner_id FROM (%(target)s) q WHERE
-                      q.partner_id IS NOT NULL) t
-                  FULL JOIN (SELECT m.id, m.partner_id FROM cou_segment_member m
-                              WHERE m.segment_id = %(segment)s AND m.date_to IS NULL
-                                  %(restrict)s) c
-                         ON c.partner_id = t.partner_id
+        figures = SQL("")
+        if full:
+            self.env["cou.rfm.score"].flush_model()
+            figures = SQL(
                 """,
+                figures AS (
+                    UPDATE cou_segment s
+                       SET %(set_figures)s
+                      FROM (SELECT COUNT(*) AS cnt, COALESCE(SUM(r.monetary), 0) AS rev
+                              FROM diff d
+                              LEFT JOIN cou_rfm_score r
+                                     ON r.partner_id = d.partner_id
+                                    AND r.company_id = %(company)s
+                             WHERE d.in_target) x,
+                           (%(total)s) tot
+                     WHERE s.id = %(segment)s
+                    RETURNING s.id
+                )
+                """,
+                set_figures=self._get_figures_set_sql(now),
+                total=self._get_figures_total_sql(),
+                company=self.company_id.id,
                 segment=self.id,
-                target=target,
-                restrict=restrict,
             )
-        )
-        cr.execute(SQL("ANALYZE cou_segment_target"))
         cr.execute(
             SQL(
                 """
-                UPDATE cou_segment_member m
-                   SET date_to = %(now)s, write_date = %(now)s, write_uid = %(uid)s
-                 WHERE m.id = ANY(ARRAY(SELECT d.member_id FROM cou_segment_target d
-                     WHERE NOT d.in_target))
-                   AND m.date_to IS NULL
-             RETURNING m.id
-                """,
-                now=now,
-                uid=uid,
-            )
-        )
-        left_ids = [row[0] for row in cr.fetchall()]
-        cr.execute(
-            SQL(
-                """
-                INSERT INTO cou_segment_member
-                       (segment_id, partner_id, company_id, date_from, create_uid,
-                           create_date, write_uid, write_date)
-                SELECT %(segment)s, t.partner_id, %(company)s, %(now)s, %(uid)s,
-                    %(now)s, %(uid)s, %(now)s
-                  FROM cou_segment_target t
-                 WHERE t.in_target AND t.member_id IS NULL
-             RETURNING id
+                WITH diff AS MATERIALIZED (
+                    SELECT COALESCE(t.partner_id, c.partner_id) AS partner_id,
+                           c.id AS member_id,
+                           t.partner_id IS NOT NULL AS in_target
+                      FROM (SELECT DISTINCT q.partner_id FROM (%(target)s) q
+                             WHERE q.partner_id IS NOT NULL) t
+                      FULL JOIN (SELECT m.id, m.partner_id FROM cou_segment_member m
+                                  WHERE m.segment_id = %(segment)s AND m.date_to IS NULL
+                                        %(restrict)s) c
+                             ON c.partner_id = t.partner_id
+                ),
+                gone AS (
+                    UPDATE cou_segment_member m
+                       SET date_to = %(now)s
+                     WHERE m.id = ANY(ARRAY(SELECT d.member_id FROM diff d
+                                             WHERE NOT d.in_target))
+                       AND m.date_to IS NULL
+                 RETURNING m.id
+                ),
+                came AS (
+                    INSERT INTO cou_segment_member
+                           (segment_id, partner_id, company_id, date_from)
+                    SELECT %(segment)s, d.partner_id, %(company)s, %(now)s
+                      FROM diff d
+                     WHERE d.in_target AND d.member_id IS NULL
+                 RETURNING id
+                )%(figures)s
+                SELECT ARRAY(SELECT id FROM gone ORDER BY id),
+                       ARRAY(SELECT id FROM came ORDER BY id)
                 """,
                 segment=self.id,
                 company=self.company_id.id,
+                target=target,
+                restrict=restrict,
                 now=now,
-                uid=uid,
+                figures=figures,
             )
         )
-        entered_ids = [row[0] for row in cr.fetchall()]
-        # a full swap leaves exactly the target as current members
-        self._update_figures(now, from_target=partner_ids is None)
-        cr.execute(SQL("DROP TABLE cou_segment_target"))
+        left_ids, entered_ids = cr.fetchone()
+        if full:
+            self._invalidate_figures()
+        else:
+            self._update_figures(now)
         self.env["cou.segment.member"].invalidate_model()
         self.invalidate_recordset(["member_ids"])
         self._run_member_automations(entered_ids, left_ids)
         return True
 
-    def _update_figures(self, now, from_target=False):
-        """Store member count, members' revenue and revenue share (one
-        statement). ``from_target``: the current members are exactly the rows
-        of the temporary table cou_segment_target in the target (full swap), read from
-        it instead of the member table."""
-        self.env["cou.rfm.score"].flush_model()
-        if from_target:
-            members = SQL("SELECT partner_id FROM cou_segment_target WHERE in_target")
-        else:
-            members = SQL(
-                "SELECT partner_id FROM cou_segment_member WHERE segment_id = %s AND "
-                "date_to IS NULL",
-                self.id,
-            )
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE cou_segment s
-                   SET member_count = x.cnt,
-                       revenue = x.rev,
-                       revenue_share = CASE WHEN tot.rev > 0 THEN ROUND(100 * x.rev /
-                           tot.rev, 2) ELSE 0 END,
-                       last_compute_date = %(now)s,
-                       state = 'ok',
-                       broken_reason = NULL,
-                       write_date = %(now)s
-                  FROM (SELECT COUNT(*) AS cnt, COALESCE(SUM(r.monetary), 0) AS rev
-                          FROM (%(members)s) m
-                          LEFT JOIN cou_rfm_score r ON r.partner_id = m.partner_id AND
-                              r.company_id = %(company)s) x,
-                       (SELECT COALESCE(SUM(monetary), 0) AS rev FROM cou_rfm_score
-                           WHERE company_id = %(company)s) tot
-                 WHERE s.id = %(segment)s
-                """,
-                now=now,
-                company=self.company_id.id,
-                segment=self.id,
-                members=members,
-            )
+    def _get_figures_set_sql(self, now):
+        """SET clause of the segment's figures, from ``x`` (cnt, rev: count and
+        Ordered Revenue of its members) and ``tot`` (rev: Ordered Revenue of all
+        scored customers of its company)."""
+        return SQL(
+            """
+            member_count = x.cnt,
+            revenue = x.rev,
+            revenue_share = CASE WHEN tot.rev > 0 THEN ROUND(100 * x.rev / tot.rev, 2)
+                                 ELSE 0 END,
+            last_compute_date = %(now)s,
+            state = 'ok',
+            broken_reason = NULL,
+            write_date = %(now)s
+            """,
+            now=now,
         )
+
+    def _get_figures_total_sql(self):
+        """SQL of the Ordered Revenue (column rev) of the scored customers of
+        the segment's company."""
+        return SQL(
+            "SELECT COALESCE(SUM(monetary), 0) AS rev FROM cou_rfm_score"
+            " WHERE company_id = %s",
+            self.company_id.id,
+        )
+
+    def _invalidate_figures(self):
         self.invalidate_recordset(
             [
                 "member_count",
@@ -608,6 +611,31 @@ class CouSegment(models.Model):
                 "broken_reason",
             ]
         )
+
+    def _update_figures(self, now):
+        """Store member count, members' revenue and revenue share of the
+        current members (one statement)."""
+        self.env["cou.rfm.score"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE cou_segment s
+                   SET %(set_figures)s
+                  FROM (SELECT COUNT(*) AS cnt, COALESCE(SUM(r.monetary), 0) AS rev
+                          FROM cou_segment_member m
+                          LEFT JOIN cou_rfm_score r ON r.partner_id = m.partner_id AND
+                              r.company_id = %(company)s
+                         WHERE m.segment_id = %(segment)s AND m.date_to IS NULL) x,
+                       (%(total)s) tot
+                 WHERE s.id = %(segment)s
+                """,
+                set_figures=self._get_figures_set_sql(now),
+                total=self._get_figures_total_sql(),
+                company=self.company_id.id,
+                segment=self.id,
+            )
+        )
+        self._invalidate_figures()
 
     def _run_member_automations(self, entered_ids, left_ids):
         """Run the automated actions of cou.segment.member for rows written
@@ -822,12 +850,11 @@ class CouSegment(models.Model):
             SQL(
                 """
                 INSERT INTO cou_segment_member
-                       (segment_id, partner_id, company_id, date_from, date_to,
-                        create_uid, create_date, write_uid, write_date)
+                       (segment_id, partner_id, company_id, date_from, date_to)
                 SELECT prev.id, m.partner_id, m.company_id,
                        m.date_from - make_interval(days => 30 + mod(abs(hashtext(
                            m.partner_id || ':prev')), 200)),
-                       m.date_from, %(uid)s, m.date_from, %(uid)s, m.date_from
+                       m.date_from
                   FROM cou_segment_member m
                   JOIN cou_segment s ON s.id = m.segment_id
                   JOIN unnest(%(now_codes)s::varchar[], %(prev_codes)s::varchar[])
@@ -838,7 +865,6 @@ class CouSegment(models.Model):
                    AND m.date_to IS NULL
                    AND mod(abs(hashtext(m.partner_id || ':moved')), 5) < 2
                 """,
-                uid=self.env.uid,
                 company=company.id,
                 now_codes=[code for code, _prev in came_from],
                 prev_codes=[prev for _code, prev in came_from],

@@ -18,6 +18,10 @@ class CouSegmentMember(models.Model):
     _description = "Customer Segment Membership"
     _order = "date_from desc, id desc"
     _rec_name = "partner_id"
+    # written by the job only (date_from and date_to say when): no
+    # create/write user and date, whose foreign keys every recomputation
+    # checked for each row
+    _log_access = False
 
     # === FIELDS === #
     segment_id = fields.Many2one(

@@ -412,9 +412,9 @@ class UtmCampaign(models.Model):
 
     # === BUSINESS METHODS === #
     def _get_cou_dashboard_figures(self):
-        """{campaign id: {dashboard field: value}}: two grouped queries for
-        the whole recordset (recipients and attributed orders; test vs
-        control), definitions in the class docstring and the fields' help."""
+        """{campaign id: {dashboard field: value}}: one statement for the
+        whole recordset (recipients, attributed orders, test vs control),
+        definitions in the class docstring and the fields' help."""
         ids = [campaign_id for campaign_id in self.ids if campaign_id]
         if not ids:
             return {}
@@ -427,33 +427,52 @@ class UtmCampaign(models.Model):
         SaleOrder = self.env["sale.order"]
         figures = {campaign_id: {} for campaign_id in ids}
         companies = self.env.companies.ids
-        rcpt = SQL(
-            """
-            SELECT t.campaign_id, t.model, t.res_id,
-                   MAX(p.commercial_partner_id) AS customer_id,
-                   MIN(t.sent_datetime) AS first_sent,
-                   MAX(t.sent_datetime) AS last_sent,
-                   BOOL_OR(t.trace_status IN ('sent', 'open', 'reply')) AS delivered,
-                   BOOL_OR(t.trace_status IN ('open', 'reply')) AS opened,
-                   BOOL_OR(t.links_click_datetime IS NOT NULL) AS clicked
-              FROM mailing_trace t
-              LEFT JOIN res_partner p ON t.model = 'res.partner' AND p.id = t.res_id
-             WHERE t.campaign_id = ANY(%(ids)s) AND t.sent_datetime IS NOT NULL
-             GROUP BY t.campaign_id, t.model, t.res_id
-            """,
-            ids=ids,
-        )
-        # orders count for a campaign of their company only (or of the user's
-        # companies for a campaign without company)
-        order_company = SQL(
-            "(c.company_id = so.company_id OR (c.company_id IS NULL AND "
-            "so.company_id = ANY(%s)))",
-            companies,
-        )
+        # test (recipients) vs control (held out): any confirmed order of
+        # their customer, attributed or not, within the attribution window
+        # after the mailing reached them (after they were held out), of the
+        # campaign's company
+        spans = {
+            campaign.id: timedelta(
+                days=(
+                    campaign.company_id or self.env.company
+                ).cou_attribution_window_days
+                or 0
+            )
+            for campaign in self.filtered("id")
+        }
+        # Every part is a materialized CTE joined on equality (hash joins
+        # whatever the statistics say: the attributed orders are few, the
+        # recipients many); the recipients are grouped once, without their
+        # customer. The orders of the test/control windows are read once by
+        # date range (indexed); only the recipients of their customers and of
+        # the attributed ones are looked up by customer (the others order
+        # nothing in a window, count in no figure but the recipients').
         cr.execute(
             SQL(
                 """
-                WITH rcpt AS MATERIALIZED (%(rcpt)s),
+                WITH rcpt AS MATERIALIZED (
+                    SELECT t.campaign_id, t.model, t.res_id,
+                           MIN(t.sent_datetime) AS first_sent,
+                           MAX(t.sent_datetime) AS last_sent,
+                           BOOL_OR(t.trace_status IN ('sent', 'open', 'reply'))
+                               AS delivered,
+                           BOOL_OR(t.trace_status IN ('open', 'reply')) AS opened,
+                           BOOL_OR(t.links_click_datetime IS NOT NULL) AS clicked
+                      FROM mailing_trace t
+                     WHERE t.campaign_id = ANY(%(ids)s) AND t.sent_datetime IS NOT NULL
+                     GROUP BY t.campaign_id, t.model, t.res_id
+                ),
+                r AS MATERIALIZED (
+                    SELECT rcpt.campaign_id,
+                           COUNT(*) AS recipients,
+                           COUNT(*) FILTER (WHERE rcpt.delivered) AS delivered,
+                           COUNT(*) FILTER (WHERE rcpt.opened) AS opened,
+                           COUNT(*) FILTER (WHERE rcpt.clicked) AS clicked,
+                           MIN(rcpt.first_sent) AS first_sent,
+                           MAX(rcpt.last_sent) AS last_sent
+                      FROM rcpt
+                     GROUP BY rcpt.campaign_id
+                ),
                 att AS MATERIALIZED (
                     SELECT so.cou_attributed_campaign_id AS campaign_id,
                            c.company_id AS campaign_company_id,
@@ -467,34 +486,68 @@ class UtmCampaign(models.Model):
                      WHERE so.cou_attributed_campaign_id = ANY(%(ids)s)
                        AND so.state = 'sale'
                        AND NOT %(is_return)s
-                       AND %(order_company)s
+                       AND (c.company_id = so.company_id
+                            OR (c.company_id IS NULL
+                                AND so.company_id = ANY(%(companies)s)))
                      GROUP BY so.cou_attributed_campaign_id, c.company_id,
                               p.commercial_partner_id
                 ),
-                r AS (
-                    SELECT rcpt.campaign_id,
-                           COUNT(*) AS recipients,
-                           COUNT(*) FILTER (WHERE rcpt.delivered) AS delivered,
-                           COUNT(*) FILTER (WHERE rcpt.opened) AS opened,
-                           COUNT(*) FILTER (WHERE rcpt.clicked) AS clicked,
-                           COUNT(*) FILTER (WHERE EXISTS (
-                               SELECT 1 FROM att
-                                WHERE att.campaign_id = rcpt.campaign_id
-                                  AND att.customer_id = rcpt.customer_id)) AS ordering,
-                           MIN(rcpt.first_sent) AS first_sent,
-                           MAX(rcpt.last_sent) AS last_sent
+                span AS MATERIALIZED (
+                    SELECT s.campaign_id, s.span, c.company_id
+                      FROM unnest(%(ids)s::int[], %(spans)s::interval[])
+                           AS s(campaign_id, span)
+                      JOIN utm_campaign c ON c.id = s.campaign_id
+                ),
+                -- the widest test/control window: the orders that can count
+                bounds AS MATERIALIZED (
+                    SELECT MIN(b.date_from) AS date_from, MAX(b.date_to) AS date_to
+                      FROM (SELECT r.first_sent AS date_from,
+                                   r.last_sent + span.span AS date_to
+                              FROM r JOIN span ON span.campaign_id = r.campaign_id
+                             UNION ALL
+                            SELECT h.holdout_date, h.holdout_date + span.span
+                              FROM cou_campaign_holdout h
+                              JOIN span ON span.campaign_id = h.campaign_id) b
+                ),
+                win AS MATERIALIZED (
+                    SELECT so.id, so.date_order, so.company_id,
+                           p.commercial_partner_id AS customer_id,
+                           %(revenue)s AS revenue
+                      FROM bounds
+                      JOIN sale_order so ON so.date_order >= bounds.date_from
+                                        AND so.date_order < bounds.date_to
+                      JOIN res_partner p ON p.id = so.partner_id
+                     WHERE so.state = 'sale' AND NOT %(is_return)s
+                ),
+                -- the recipients (contacts) whose customer matters: attributed
+                -- orders or an order in a window; the others order nothing
+                contacts AS MATERIALIZED (
+                    SELECT p.id, p.commercial_partner_id AS customer_id
+                      FROM (SELECT customer_id FROM att
+                             UNION
+                            SELECT customer_id FROM win) f
+                      JOIN res_partner p ON p.commercial_partner_id = f.customer_id
+                ),
+                rcust AS MATERIALIZED (
+                    SELECT rcpt.campaign_id, rcpt.first_sent, rcpt.last_sent,
+                           contacts.customer_id
                       FROM rcpt
-                     GROUP BY rcpt.campaign_id
+                      JOIN contacts ON rcpt.model = 'res.partner'
+                                   AND rcpt.res_id = contacts.id
+                ),
+                ordering AS (
+                    SELECT rcust.campaign_id, COUNT(*) AS ordering
+                      FROM rcust
+                      JOIN att ON att.campaign_id = rcust.campaign_id
+                              AND att.customer_id = rcust.customer_id
+                     GROUP BY rcust.campaign_id
                 ),
                 a AS (
                     SELECT att.campaign_id,
                            SUM(att.orders) AS orders,
                            COUNT(*) AS customers,
                            SUM(att.revenue) AS revenue,
-                           SUM(att.revenue) FILTER (WHERE EXISTS (
-                               SELECT 1 FROM rcpt
-                                WHERE rcpt.campaign_id = att.campaign_id
-                                  AND rcpt.customer_id = att.customer_id))
+                           SUM(att.revenue) FILTER (WHERE rc.customer_id IS NOT NULL)
                                AS recipient_revenue,
                            COUNT(*) FILTER (WHERE NOT EXISTS (
                                SELECT 1 FROM sale_order o2
@@ -507,23 +560,68 @@ class UtmCampaign(models.Model):
                                            AND o2.company_id = ANY(%(companies)s)))))
                                AS new_customers
                       FROM att
+                      LEFT JOIN (SELECT DISTINCT campaign_id, customer_id FROM rcust) rc
+                             ON rc.campaign_id = att.campaign_id
+                            AND rc.customer_id = att.customer_id
                      GROUP BY att.campaign_id
+                ),
+                members AS MATERIALIZED (
+                    SELECT 'test' AS grp, rcust.campaign_id, rcust.customer_id,
+                           rcust.first_sent AS date_from,
+                           rcust.last_sent + span.span AS date_to,
+                           span.company_id
+                      FROM rcust JOIN span ON span.campaign_id = rcust.campaign_id
+                     UNION ALL
+                    SELECT 'control', h.campaign_id, h.partner_id, h.holdout_date,
+                           h.holdout_date + span.span, span.company_id
+                      FROM cou_campaign_holdout h
+                      JOIN span ON span.campaign_id = h.campaign_id
+                ),
+                hits AS MATERIALIZED (
+                    SELECT m.grp, m.campaign_id, w.id AS order_id, w.revenue,
+                           m.customer_id
+                      FROM members m
+                      JOIN win w ON w.customer_id = m.customer_id
+                     WHERE w.date_order >= m.date_from AND w.date_order < m.date_to
+                       AND (w.company_id = m.company_id
+                            OR (m.company_id IS NULL
+                                AND w.company_id = ANY(%(companies)s)))
+                ),
+                buyers AS (
+                    SELECT m.grp, m.campaign_id, COUNT(*) AS buyers
+                      FROM members m
+                      JOIN (SELECT DISTINCT grp, campaign_id, customer_id FROM hits) h
+                        ON h.grp = m.grp AND h.campaign_id = m.campaign_id
+                       AND h.customer_id = m.customer_id
+                     GROUP BY m.grp, m.campaign_id
+                ),
+                won AS (
+                    SELECT grp, campaign_id, SUM(revenue) AS revenue
+                      FROM (SELECT DISTINCT grp, campaign_id, order_id, revenue
+                              FROM hits) d
+                     GROUP BY grp, campaign_id
                 )
                 SELECT c.id,
                        COALESCE(r.recipients, 0), COALESCE(r.delivered, 0),
                        COALESCE(r.opened, 0), COALESCE(r.clicked, 0),
-                       COALESCE(r.ordering, 0),
+                       COALESCE(o.ordering, 0),
                        COALESCE(a.orders, 0), COALESCE(a.customers, 0),
                        COALESCE(a.revenue, 0), COALESCE(a.recipient_revenue, 0),
-                       COALESCE(a.new_customers, 0)
+                       COALESCE(a.new_customers, 0),
+                       COALESCE(tb.buyers, 0), COALESCE(tw.revenue, 0),
+                       COALESCE(cb.buyers, 0), COALESCE(cw.revenue, 0)
                   FROM unnest(%(ids)s::int[]) AS c(id)
                   LEFT JOIN r ON r.campaign_id = c.id
+                  LEFT JOIN ordering o ON o.campaign_id = c.id
                   LEFT JOIN a ON a.campaign_id = c.id
+                  LEFT JOIN buyers tb ON tb.grp = 'test' AND tb.campaign_id = c.id
+                  LEFT JOIN won tw ON tw.grp = 'test' AND tw.campaign_id = c.id
+                  LEFT JOIN buyers cb ON cb.grp = 'control' AND cb.campaign_id = c.id
+                  LEFT JOIN won cw ON cw.grp = 'control' AND cw.campaign_id = c.id
                 """,
-                rcpt=rcpt,
                 ids=ids,
+                spans=[spans[campaign_id] for campaign_id in ids],
                 companies=companies,
-                order_company=order_company,
                 revenue=SaleOrder._cou_order_revenue_sql("so"),
                 is_return=SaleOrder._cou_return_order_sql("so"),
             )
@@ -540,6 +638,10 @@ class UtmCampaign(models.Model):
             revenue,
             recipient_revenue,
             new_customers,
+            test_buyers,
+            test_revenue,
+            control_buyers,
+            control_revenue,
         ) in cr.fetchall():
             figures[campaign_id].update(
                 cou_recipient_count=recipients,
@@ -561,84 +663,13 @@ class UtmCampaign(models.Model):
                 cou_new_customer_count=new_customers,
                 cou_test_count=recipients,
             )
-        # test (recipients) vs control (held out): any confirmed order of
-        # their customer, attributed or not, within the attribution window
-        # after the mailing reached them (after they were held out). Orders
-        # of the campaign's company, looked up by customer (indexed).
-        spans = {
-            campaign.id: timedelta(
-                days=(
-                    campaign.company_id or self.env.company
-                ).cou_attribution_window_days
-                or 0
-            )
-            for campaign in self.filtered("id")
-        }
-        cr.execute(
-            SQL(
-                """
-                WITH rcpt AS MATERIALIZED (%(rcpt)s),
-                span AS (
-                    SELECT s.campaign_id, s.span, c.company_id
-                      FROM unnest(%(ids)s::int[], %(spans)s::interval[])
-                           AS s(campaign_id, span)
-                      JOIN utm_campaign c ON c.id = s.campaign_id
-                ),
-                members AS (
-                    SELECT 'test' AS grp, rcpt.campaign_id, rcpt.customer_id,
-                           rcpt.first_sent AS date_from,
-                           rcpt.last_sent + span.span AS date_to,
-                           span.company_id
-                      FROM rcpt JOIN span ON span.campaign_id = rcpt.campaign_id
-                     WHERE rcpt.customer_id IS NOT NULL
-                     UNION ALL
-                    SELECT 'control', h.campaign_id, h.partner_id, h.holdout_date,
-                           h.holdout_date + span.span, span.company_id
-                      FROM cou_campaign_holdout h
-                      JOIN span ON span.campaign_id = h.campaign_id
-                ),
-                hits AS (
-                    SELECT m.grp, m.campaign_id, so.id AS order_id,
-                           %(revenue)s AS revenue, m.customer_id
-                      FROM members m
-                      JOIN res_partner p ON p.commercial_partner_id = m.customer_id
-                      JOIN sale_order so ON so.partner_id = p.id
-                     WHERE so.state = 'sale' AND NOT %(is_return)s
-                       AND so.date_order >= m.date_from AND so.date_order < m.date_to
-                       AND (so.company_id = m.company_id
-                            OR (m.company_id IS NULL
-                                AND so.company_id = ANY(%(companies)s)))
-                ),
-                buyers AS (
-                    SELECT grp, campaign_id, COUNT(*) AS buyers
-                      FROM members m
-                     WHERE EXISTS (SELECT 1 FROM hits
-                                    WHERE hits.grp = m.grp
-                                      AND hits.campaign_id = m.campaign_id
-                                      AND hits.customer_id = m.customer_id)
-                     GROUP BY grp, campaign_id
-                ),
-                revenue AS (
-                    SELECT grp, campaign_id, SUM(revenue) AS revenue
-                      FROM (SELECT DISTINCT grp, campaign_id, order_id, revenue
-                              FROM hits) d
-                     GROUP BY grp, campaign_id
-                )
-                SELECT b.grp, b.campaign_id, b.buyers, COALESCE(v.revenue, 0)
-                  FROM buyers b
-                  LEFT JOIN revenue v ON v.grp = b.grp AND v.campaign_id = b.campaign_id
-                """,
-                rcpt=rcpt,
-                ids=list(spans),
-                spans=list(spans.values()),
-                companies=companies,
-                revenue=SaleOrder._cou_order_revenue_sql("so"),
-                is_return=SaleOrder._cou_return_order_sql("so"),
-            )
-        )
-        for group, campaign_id, buyers, revenue in cr.fetchall():
-            figures[campaign_id][f"cou_{group}_buyer_count"] = buyers
-            figures[campaign_id][f"cou_{group}_revenue"] = float(revenue)
+            for group, buyers, group_revenue in (
+                ("test", test_buyers, test_revenue),
+                ("control", control_buyers, control_revenue),
+            ):
+                if buyers:
+                    figures[campaign_id][f"cou_{group}_buyer_count"] = buyers
+                    figures[campaign_id][f"cou_{group}_revenue"] = float(group_revenue)
         held = dict(
             self.env["cou.campaign.holdout"]
             .sudo()
