@@ -111,6 +111,7 @@ class TestAccessMatrixComplaint(AccessMatrixCase):
         ("cou.complaint", "create"): "CRUD",
         ("cou.complaint", "write"): "CRUD",
         ("cou.complaint", "unlink"): "CRUD",
+        ("cou.complaint", "read_progress_bar"): "web's, read_group with the rules",
         ("cou.complaint.team", "create"): "CRUD",
         ("cou.complaint.team", "write"): "CRUD",
         ("account.move.reversal", "reverse_moves"): "account's own rights",
