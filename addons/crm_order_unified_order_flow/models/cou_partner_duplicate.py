@@ -1,28 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-# the same keys as res.partner._cou_duplicate_domains, in SQL
-KEYS_SQL = SQL(
-    """
-    SELECT id, commercial_partner_id AS cp, 'email' AS kind, email_normalized AS key
-      FROM res_partner
-     WHERE active AND type = 'contact' AND email_normalized IS NOT NULL
-           AND email_normalized != ''
-    UNION ALL
-    SELECT id, commercial_partner_id, 'phone', cou_phone_key
-      FROM res_partner WHERE active AND type = 'contact' AND cou_phone_key IS NOT NULL
-    UNION ALL
-    SELECT id, commercial_partner_id, 'phone', cou_mobile_key
-      FROM res_partner WHERE active AND type = 'contact' AND cou_mobile_key IS NOT NULL
-    UNION ALL
-    SELECT id, commercial_partner_id, 'vat', cou_vat_key
-      FROM res_partner WHERE active AND type = 'contact' AND cou_vat_key IS NOT NULL
-    UNION ALL
-    SELECT id, commercial_partner_id, 'name', cou_name_key
-      FROM res_partner WHERE active AND type = 'contact' AND cou_name_key IS NOT NULL
-    """
-)
-
 
 class CouPartnerDuplicate(models.Model):
     """A pair of customers that are likely the same: same email, phone (in its
@@ -106,21 +84,34 @@ class CouPartnerDuplicate(models.Model):
         return action
 
     @api.model
+    def _cou_keys_query(self, table):
+        """``(id, cp, kind, key)`` of every active contact's keys, from the key
+        table of res.partner (``_cou_duplicate_key_table``): the same
+        definition as the form's search."""
+        return SQL(" UNION ALL ").join(
+            SQL(
+                """SELECT id, commercial_partner_id AS cp, %(kind)s AS kind,
+                          %(key)s AS key
+                     FROM res_partner
+                    WHERE active AND type = 'contact'
+                          AND %(key)s IS NOT NULL AND %(key)s != ''""",
+                kind=kind,
+                key=SQL.identifier(name),
+            )
+            for kind, names in table
+            for name in names
+        )
+
+    @api.model
     def _cou_refresh(self):
         """Find the pairs anew, in three statements: add the new ones, update the
         matches of the known ones (a dismissed pair stays dismissed), drop those
         that no longer match (merged, archived or edited)."""
-        self.env["res.partner"].flush_model(
-            [
-                "active",
-                "type",
-                "commercial_partner_id",
-                "email_normalized",
-                "cou_phone_key",
-                "cou_mobile_key",
-                "cou_vat_key",
-                "cou_name_key",
-            ]
+        Partner = self.env["res.partner"]
+        table = Partner._cou_duplicate_key_table()
+        Partner.flush_model(
+            ["active", "type", "commercial_partner_id"]
+            + [name for _kind, names in table for name in names]
         )
         self.flush_model()
         cr = self.env.cr
@@ -140,7 +131,7 @@ class CouPartnerDuplicate(models.Model):
                              AND a.cp != b.cp
                  GROUP BY a.id, b.id
                 """,
-                KEYS_SQL,
+                self._cou_keys_query(table),
             )
         )
         cr.execute(

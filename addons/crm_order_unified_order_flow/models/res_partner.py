@@ -26,6 +26,19 @@ LATIN_LEGAL_FORMS = frozenset(
 )
 WORD = re.compile(r"\w+")
 
+# What makes two contacts likely duplicates: (kind, stored key fields). The
+# form's search and the manager's list (SQL) are both built from this table
+# (res.partner._cou_duplicate_key_table); a value of any field of a kind
+# matches a value of any field of the same kind.
+DUPLICATE_KEYS = (
+    ("email", ("email_normalized",)),
+    ("phone", ("cou_phone_key", "cou_mobile_key")),
+    ("vat", ("cou_vat_key",)),
+    ("name", ("cou_name_key",)),
+)
+# duplicates shown on the form's banner (the Open button lists them all)
+DUPLICATE_DISPLAY_LIMIT = 100
+
 
 def name_key(name):
     """The normalised form of a customer name for duplicate detection."""
@@ -144,59 +157,95 @@ class ResPartner(models.Model):
         "parent_id",
     )
     def _compute_cou_duplicate_partner_ids(self):
-        """One search for all the partners shown (the form shows one)."""
+        """One search for all the partners shown (the form shows one): the
+        union of their exact duplicate domains, so nothing is filtered out
+        after a limit; the form's single partner gets at most
+        ``DUPLICATE_DISPLAY_LIMIT`` of them (all real; Open lists them all)."""
         self.cou_duplicate_partner_ids = False
         partners = self.filtered(lambda p: p.type == "contact")
-        domains = []
-        for partner in partners:
-            domains.extend(partner._cou_duplicate_domains())
+        domains = [partner._cou_duplicate_domain() for partner in partners]
+        domains = [d for d in domains if d != expression.FALSE_DOMAIN]
         if not domains:
             return
-        candidates = self.search(
-            expression.AND([[("type", "=", "contact")], expression.OR(domains)]),
-            limit=100,
+        found = self.search(
+            expression.OR(domains),
+            limit=DUPLICATE_DISPLAY_LIMIT if len(partners) == 1 else None,
         )
+        if len(partners) == 1:
+            partners.cou_duplicate_partner_ids = found
+            return
         for partner in partners:
-            own = partner._origin.commercial_partner_id | partner._origin
-            if partner.parent_id:
-                own |= partner.parent_id.commercial_partner_id
-            partner.cou_duplicate_partner_ids = candidates.filtered(
-                lambda c, p=partner, own=own: c not in own
-                and c.commercial_partner_id not in own
+            own = partner._cou_duplicate_own_ids()
+            partner.cou_duplicate_partner_ids = found.filtered(
+                lambda c, p=partner, own=own: c.id not in own
+                and c.commercial_partner_id.id not in own
                 and p._cou_matches(c)
             )
 
     # === BUSINESS METHODS === #
 
-    def _cou_duplicate_keys(self):
-        """(email, phone keys, vat, name) of the partner, for matching."""
-        self.ensure_one()
-        phones = {self.cou_phone_key, self.cou_mobile_key} - {False}
-        return self.email_normalized, phones, self.cou_vat_key, self.cou_name_key
+    @api.model
+    def _cou_duplicate_key_table(self):
+        """The one definition of a likely duplicate: ``(kind, fields)`` pairs.
+        Two contacts of different commercial entities are duplicates when, for
+        one kind, a value of one of its fields equals a value of one of the
+        other's fields (so phone and mobile compare with each other). The
+        normalisation lives in the stored key fields. Both the form's search
+        (``_cou_duplicate_domain``) and the manager's list
+        (``cou.partner.duplicate._cou_refresh``, in SQL) are built from it."""
+        return DUPLICATE_KEYS
 
-    def _cou_duplicate_domains(self):
-        email, phones, vat, name = self._cou_duplicate_keys()
-        domains = []
-        if email:
-            domains.append([("email_normalized", "=", email)])
-        for phone in phones:
-            domains.append([("cou_phone_key", "=", phone)])
-            domains.append([("cou_mobile_key", "=", phone)])
-        if vat:
-            domains.append([("cou_vat_key", "=", vat)])
-        if name:
-            domains.append([("cou_name_key", "=", name)])
-        return domains
+    def _cou_duplicate_values(self):
+        """``{kind: set of key values}`` of the partner."""
+        self.ensure_one()
+        values = {}
+        for kind, names in self._cou_duplicate_key_table():
+            found = {self[name] for name in names} - {False, ""}
+            if found:
+                values[kind] = found
+        return values
+
+    def _cou_duplicate_key_domain(self):
+        """Contacts sharing a key with the partner (any kind)."""
+        values = self._cou_duplicate_values()
+        domains = [
+            [(name, "in", sorted(values[kind]))]
+            for kind, names in self._cou_duplicate_key_table()
+            if kind in values
+            for name in names
+        ]
+        return expression.OR(domains) if domains else []
+
+    def _cou_duplicate_own_ids(self):
+        """The partner, its commercial entity and its parent's: never its own
+        duplicates."""
+        self.ensure_one()
+        own = self._origin.commercial_partner_id | self._origin
+        if self.parent_id:
+            own |= self.parent_id.commercial_partner_id
+        return own.ids
+
+    def _cou_duplicate_domain(self):
+        """The exact search of the partner's duplicates: the key match and the
+        exclusions are both in the domain, so a limit only caps real
+        duplicates (no candidate list filtered afterwards)."""
+        self.ensure_one()
+        keys = self._cou_duplicate_key_domain()
+        if not keys:
+            return expression.FALSE_DOMAIN
+        own = self._cou_duplicate_own_ids()
+        return expression.AND(
+            [
+                [("type", "=", "contact")],
+                [("id", "not in", own), ("commercial_partner_id", "not in", own)],
+                keys,
+            ]
+        )
 
     def _cou_matches(self, other):
-        email, phones, vat, name = self._cou_duplicate_keys()
-        o_email, o_phones, o_vat, o_name = other._cou_duplicate_keys()
-        return bool(
-            (email and email == o_email)
-            or (phones & o_phones)
-            or (vat and vat == o_vat)
-            or (name and name == o_name)
-        )
+        """Whether ``other`` shares a key with the partner (the key table)."""
+        mine, theirs = self._cou_duplicate_values(), other._cou_duplicate_values()
+        return any(mine[kind] & theirs.get(kind, set()) for kind in mine)
 
     # === ACTION METHODS === #
 
@@ -205,6 +254,8 @@ class ResPartner(models.Model):
         # the review of duplicates is the sales managers'
         self.env["cou.partner.duplicate"].check_access("read")
         duplicates = self.cou_duplicate_partner_ids
+        if len(duplicates) >= DUPLICATE_DISPLAY_LIMIT:
+            duplicates = self.search(self._cou_duplicate_domain())
         action = {
             "type": "ir.actions.act_window",
             "res_model": "res.partner",

@@ -1,5 +1,7 @@
 import logging
 import threading
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -36,13 +38,15 @@ class SaleOrder(models.Model):
 
     def _confirmation_error_message(self):
         """The credit check cannot be skipped: a user who is not a sales manager
-        confirms an order over it only once a manager approved it."""
+        confirms an order over it only once a manager approved it. The issues
+        are computed once for all the orders being confirmed (``action_confirm``
+        puts them in the context), not once per order."""
         error = super()._confirmation_error_message()
         if error or self.env.su or self.cou_flow_credit_approved_uid:
             return error
         if self.env.user.has_group(SALE_MANAGER):
             return error
-        credit = self._cou_flow_credit_issues().get(self.id)
+        credit = self._cou_flow_credit_issues_cached().get(self.id)
         if credit:
             return self.env._(
                 "%(issue)s\nA sales manager must confirm this order or approve it "
@@ -55,16 +59,26 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         """From the order form (context ``cou_flow_interactive``): when a check
-        finds something, show it with the choices instead of confirming."""
+        finds something, show it with the choices instead of confirming. The
+        credit issues are computed once for the whole recordset."""
+        credit = None
         if self.env.context.get("cou_flow_interactive") and len(self) == 1:
             self = self.with_context(cou_flow_interactive=False)
             if self.state in ("draft", "sent"):
                 stock = self._cou_flow_stock_issues().get(self.id, [])
-                credit = self._cou_flow_credit_issues().get(self.id)
-                if stock or credit:
+                credit = self._cou_flow_credit_issues()
+                if stock or credit.get(self.id):
                     return self.env["cou.order.flow.check"]._open_for(
-                        self, stock, credit
+                        self, stock, credit.get(self.id)
                     )
+        if not self.env.su and "cou_flow_credit_issues" not in self.env.context:
+            # _confirmation_error_message (called per order) and _action_confirm
+            # read them from the context
+            if credit is None:
+                credit = self._cou_flow_credit_issues()
+            self = self.with_context(
+                cou_flow_credit_issues=(tuple(self.ids), tuple(credit.items()))
+            )
         return super().action_confirm()
 
     def _action_confirm(self):
@@ -74,7 +88,7 @@ class SaleOrder(models.Model):
         # every computed field of every order)
         self._cou_flow_queue_services()
         if not self.env.su and self.env.user.has_group(SALE_MANAGER):
-            credit = self._cou_flow_credit_issues()
+            credit = self._cou_flow_credit_issues_cached()
             for order in self.filtered(
                 lambda o: o.id in credit and not o.cou_flow_credit_approved_uid
             ):
@@ -154,42 +168,59 @@ class SaleOrder(models.Model):
         )
         if not short:
             return {}
-        receipts = self.env["stock.move"].search_read(
+        moves = self.env["stock.move"].search(
             [
                 ("product_id", "in", short.product_id.ids),
                 ("state", "not in", ("draft", "done", "cancel")),
                 ("location_dest_id.usage", "=", "internal"),
                 ("location_id.usage", "not in", ("internal", "transit")),
             ],
-            ["product_id", "product_qty", "date", "location_dest_id"],
             order="date, id",
         )
+        # planned receipts per (product, warehouse) and per product, in date
+        # order, with their running totals: each line then finds where its
+        # receipts start and where they cover it by bisection (no loop over
+        # lines x receipts)
+        receipts = defaultdict(lambda: ([], [], [0.0]))
+        for move in moves:
+            for key in (
+                (move.product_id.id, move.location_dest_id.warehouse_id.id),
+                (move.product_id.id, None),
+            ):
+                dates, qties, totals = receipts[key]
+                dates.append(move.date)
+                qties.append(move.product_qty)
+                totals.append(totals[-1] + move.product_qty)
         issues = {}
         for line in short:
             missing = line.product_uom._compute_quantity(
                 line.product_uom_qty - line.virtual_available_at_date,
                 line.product_id.uom_id,
             )
-            available_on = False
-            warehouse = line.warehouse_id
-            for move in receipts:
-                if move["product_id"][0] != line.product_id.id or (
-                    line.scheduled_date and move["date"] <= line.scheduled_date
-                ):
-                    continue
-                location = self.env["stock.location"].browse(
-                    move["location_dest_id"][0]
-                )
-                if warehouse and location.warehouse_id != warehouse:
-                    continue
-                missing -= move["product_qty"]
-                if missing <= 0:
-                    available_on = move["date"]
-                    break
+            dates, _qties, totals = receipts.get(
+                (line.product_id.id, line.warehouse_id.id or None), ((), (), (0.0,))
+            )
+            # receipts after the line's date count; the first whose running
+            # total covers what is missing is when the line can be served
+            start = (
+                bisect_right(dates, line.scheduled_date) if line.scheduled_date else 0
+            )
+            end = bisect_left(totals, totals[start] + missing - 1e-9, lo=start + 1)
+            available_on = dates[end - 1] if end < len(totals) else False
             issues.setdefault(line.order_id.id, []).append(
                 (line, line.virtual_available_at_date, available_on)
             )
         return issues
+
+    def _cou_flow_credit_issues_cached(self):
+        """The credit issues ``action_confirm`` computed for all the orders it
+        confirms (context ``cou_flow_credit_issues``: their ids and the issues),
+        else computed now."""
+        cached = self.env.context.get("cou_flow_credit_issues")
+        if cached is None or not set(self.ids) <= set(cached[0]):
+            # another order confirmed in that context: not covered
+            return self._cou_flow_credit_issues()
+        return dict(cached[1])
 
     def _cou_flow_credit_issues(self):
         """``{order id: message}`` for the orders whose customer has overdue
@@ -289,11 +320,11 @@ class SaleOrder(models.Model):
         today for ``on_delivery``, tomorrow (all the day's deliveries at once)
         for ``on_delivery_daily``; then wake the invoicing job."""
         today = fields.Date.context_today(self)
+        orders = self.filtered(lambda o: o.state == "sale")
+        policies = orders._cou_flow_invoice_policies()
         queued = False
-        for order in self.filtered(lambda o: o.state == "sale"):
-            policy = order.partner_id.commercial_partner_id.with_company(
-                order.company_id
-            ).auto_invoice_policy
+        for order in orders:
+            policy = policies.get(order.id)
             if policy in ("on_delivery", "on_delivery_daily"):
                 due = today if policy == "on_delivery" else today + timedelta(days=1)
                 # a technical mark, written for whoever validated the delivery
@@ -303,6 +334,19 @@ class SaleOrder(models.Model):
             self.env.ref(
                 "crm_order_unified_order_flow.ir_cron_cou_flow_auto_invoice"
             )._trigger()
+
+    def _cou_flow_invoice_policies(self):
+        """``{order id: policy}``: the automatic invoicing policy of each
+        order's customer (its commercial entity) in the order's company;
+        ``False`` when none is set. Override point: a policy of the customer's
+        segment applies when the customer has none of its own
+        (crm_order_unified_order_flow_segment)."""
+        return {
+            order.id: order.partner_id.commercial_partner_id.with_company(
+                order.company_id
+            ).auto_invoice_policy
+            for order in self
+        }
 
     def _cou_flow_queue_services(self):
         """Orders of services only have no delivery: queued on confirmation."""

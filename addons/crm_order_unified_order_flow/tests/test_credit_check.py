@@ -1,4 +1,6 @@
-from odoo.exceptions import UserError
+from unittest.mock import patch
+
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import CouOrderFlowCommon
@@ -100,3 +102,65 @@ class TestCreditCheck(CouOrderFlowCommon):
         order = self._salesman_order()
         order.action_confirm()
         self.assertEqual(order.state, "sale")
+
+    def _credit_check_queries(self, orders):
+        """Confirm ``orders`` (as the salesman, from a cold cache) and return
+        the queries the credit check made."""
+        Orders = type(orders)
+        check = Orders._cou_flow_credit_issues
+        counted = []
+
+        def counting(records):
+            before = records.env.cr.sql_log_count
+            result = check(records)
+            counted.append(records.env.cr.sql_log_count - before)
+            return result
+
+        self.env.invalidate_all()
+        with patch.object(Orders, "_cou_flow_credit_issues", counting):
+            orders.with_user(self.user_salesman).action_confirm()
+        self.assertTrue(all(o.state == "sale" for o in orders))
+        return sum(counted)
+
+    def test_credit_check_once_for_all_the_orders(self):
+        """Confirming 10 orders of several customers costs the credit check as
+        many queries as confirming one (one check for the recordset, not one
+        per order in _confirmation_error_message)."""
+        customers = self.env["res.partner"].create(
+            [{"name": f"COU Credit Customer {i}"} for i in range(4)]
+        )
+        self._overdue_invoice(customers[0], 5, days_overdue=1)  # within grace
+        orders = self.env["sale.order"].browse()
+        for i in range(12):
+            orders |= self._quotation(
+                customers[i % 4],
+                [(self.product_order, 1, 100)],
+                user=self.user_salesman,
+            )
+        self._credit_check_queries(orders[:1])  # warm-up (registry caches)
+        one = self._credit_check_queries(orders[1:2])
+        ten = self._credit_check_queries(orders[2:])
+        self.assertGreater(one, 0, "the check ran")
+        self.assertEqual(ten, one)
+
+    def test_credit_issue_in_a_batch_still_refuses(self):
+        self._overdue_invoice(self.customer_company, 500, days_overdue=40)
+        orders = self._salesman_order(self.customer_individual) | self._salesman_order()
+        with self.assertRaisesRegex(UserError, "sales manager must confirm"):
+            orders.action_confirm()
+        self.assertEqual(set(orders.mapped("state")), {"draft"})
+
+    def test_checks_dialog_of_another_user_is_refused(self):
+        """The transient checks dialog is its creator's only."""
+        self._overdue_invoice(self.customer_company, 500, days_overdue=40)
+        order = self._salesman_order()
+        action = order.with_context(cou_flow_interactive=True).action_confirm()
+        Check = self.env["cou.order.flow.check"]
+        mine = Check.with_user(self.user_salesman).browse(action["res_id"])
+        self.assertIn("overdue", mine.credit_message)
+        other = Check.with_user(self.user_salesman_2).browse(action["res_id"])
+        with self.assertRaises(AccessError):
+            other.read(["credit_message"])
+        with self.assertRaises(AccessError):
+            other.action_confirm_anyway()
+        self.assertFalse(Check.with_user(self.user_salesman_2).search([]))

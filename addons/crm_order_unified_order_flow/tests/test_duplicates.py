@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
@@ -144,3 +146,98 @@ class TestDuplicates(CouOrderFlowCommon):
             .search(["|", ("partner_id", "=", a.id), ("duplicate_id", "=", a.id)])
         )
         self.assertFalse(found)
+
+    def test_many_colleagues_sharing_a_key_do_not_hide_a_duplicate(self):
+        """More than 100 contacts of the partner's own company share its phone
+        (a switchboard): the other company's contact with that phone is still
+        found (the search is exact, not a capped candidate list)."""
+        Partner = self.env["res.partner"]
+        jp = self.env.ref("base.jp")
+        own = Partner.create(
+            {"name": "COU Switchboard Co", "is_company": True, "country_id": jp.id}
+        )
+        Partner.create(
+            [
+                {
+                    "name": f"COU Colleague {i}",
+                    "parent_id": own.id,
+                    "phone": "03-5555-0000",
+                    "country_id": jp.id,
+                }
+                for i in range(120)
+            ]
+        )
+        other = Partner.create(
+            {
+                "name": "COU Zeta Elsewhere",
+                "phone": "+81 3 5555 0000",
+                "country_id": jp.id,
+            }
+        )
+        form = Form(Partner)
+        form.name = "COU Newcomer"
+        form.parent_id = own
+        form.phone = "03 5555 0000"
+        self.assertEqual(form.cou_duplicate_partner_ids[:], other)
+
+    def test_form_and_list_share_one_key_table(self):
+        """The form's banner and the manager's list are built from one table:
+        dropping a kind from it (here: name) drops it from both."""
+        Partner = self.env["res.partner"]
+        Duplicate = self.env["cou.partner.duplicate"]
+        a = Partner.create({"name": "COU Table Shop", "vat": "JP1234567890"})
+        b = Partner.create({"name": "COU TABLE SHOP K.K."})
+        c = Partner.create({"name": "COU Other Shop", "vat": "jp-1234 567890"})
+        self.assertEqual(b.cou_duplicate_partner_ids, a)
+        self.assertEqual(c.cou_duplicate_partner_ids, a)
+        Duplicate._cou_refresh()
+        pairs = Duplicate.search([("partner_id", "=", a.id)])
+        self.assertEqual(pairs.duplicate_id, b | c)
+        table = tuple(
+            (kind, names)
+            for kind, names in Partner._cou_duplicate_key_table()
+            if kind != "name"
+        )
+        with patch.object(type(Partner), "_cou_duplicate_key_table", lambda s: table):
+            (a | b | c).invalidate_recordset(["cou_duplicate_partner_ids"])
+            self.assertFalse(b.cou_duplicate_partner_ids, "no name key in the form")
+            self.assertEqual(c.cou_duplicate_partner_ids, a, "the tax ID still counts")
+            Duplicate._cou_refresh()
+            pairs = Duplicate.search([("partner_id", "=", a.id)])
+            self.assertEqual(pairs.duplicate_id, c, "no name key in the list")
+
+    def test_form_and_list_agree(self):
+        Partner = self.env["res.partner"]
+        jp = self.env.ref("base.jp")
+        partners = Partner.create(
+            [
+                {"name": "COU Agree One", "email": "agree@x.example"},
+                {
+                    "name": "COU agree two",
+                    "mobile": "06-7777-8888",
+                    "country_id": jp.id,
+                },
+                {"name": "COU Agree One Inc.", "phone": "+81 6 7777 8888"},
+                {"name": "COU Agree Four", "email": "AGREE@x.example"},
+                {"name": "COU Agree Five", "vat": "BE0477472701"},
+            ]
+        )
+        Duplicate = self.env["cou.partner.duplicate"]
+        Duplicate._cou_refresh()
+        listed = {
+            frozenset((p.partner_id.id, p.duplicate_id.id))
+            for p in Duplicate.search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("duplicate_id", "in", partners.ids),
+                ]
+            )
+        }
+        shown = {
+            frozenset((partner.id, other.id))
+            for partner in partners
+            for other in partner.cou_duplicate_partner_ids
+            if other in partners
+        }
+        self.assertEqual(shown, listed)
+        self.assertEqual(len(listed), 3)

@@ -1,4 +1,9 @@
+import sys
+
+from odoo import Command
 from odoo.tests import tagged
+
+from odoo.addons.crm_order_unified_order_flow.models.sale_order import SaleOrder
 
 from .common import CouOrderFlowCommon
 
@@ -88,3 +93,59 @@ class TestStockCheck(CouOrderFlowCommon):
         order = self._quotation(self.customer_company, [(self.product_storable, 5, 50)])
         order.action_confirm()
         self.assertEqual(order.state, "sale")
+
+    def _stock_check_steps(self, count):
+        """Lines of Python the stock check runs for an order of ``count`` short
+        products, each with two planned receipts (the second covers it)."""
+        products = self.env["product.product"].create(
+            [
+                {
+                    "name": f"COU Short {count} {i}",
+                    "type": "consu",
+                    "is_storable": True,
+                    "list_price": 10.0,
+                    "taxes_id": [Command.clear()],
+                }
+                for i in range(count)
+            ]
+        )
+        for product in products:
+            self._receipt(product, 1, days=5)
+            self._receipt(product, 10, days=9)
+        order = self._quotation(self.customer_company, [(p, 3, 10) for p in products])
+        order.order_line.mapped("virtual_available_at_date")  # computed beforehand
+        code = SaleOrder._cou_flow_stock_issues.__code__
+        steps = [0]
+
+        def local(frame, event, _arg):
+            if event == "line":
+                steps[0] += 1
+            return local
+
+        def tracer(frame, _event, _arg):
+            return local if frame.f_code is code else None
+
+        sys.settrace(tracer)
+        try:
+            issues = order._cou_flow_stock_issues()
+        finally:
+            sys.settrace(None)
+        receipts = {
+            product: self.env["stock.move"].search(
+                [("product_id", "=", product.id), ("product_uom_qty", "=", 10)]
+            )
+            for product in products
+        }
+        self.assertEqual(
+            {line.product_id: date for line, _qty, date in issues[order.id]},
+            {product: receipts[product].date for product in products},
+            "each line: the date of the receipt that covers it",
+        )
+        return steps[0]
+
+    def test_stock_check_is_linear_in_lines_and_receipts(self):
+        """4x the lines and receipts: about 4x the work, not 16x (no loop over
+        lines x receipts)."""
+        small = self._stock_check_steps(5)
+        large = self._stock_check_steps(20)
+        self.assertLess(large, 6 * small, f"{small} steps for 5 lines, {large} for 20")
