@@ -85,9 +85,18 @@ def parse_args(argv):
         "(stderr)",
     )
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--events",
+        type=int,
+        default=0,
+        help="timeline events in the database for the timeline operations "
+        "(default 2000000; topped up with bulk SQL)",
+    )
     args = parser.parse_args(argv)
     if args.customers < 1 or args.lines < 1:
         parser.error("--customers and --lines must be positive")
+    if args.events < 0:
+        parser.error("--events must not be negative")
     args.db = args.db or f"cou_bench_{args.customers}_{args.lines}"
     return args
 
@@ -259,7 +268,8 @@ def run_operations(env, names, args):
     for name in names:
         log(f"running {name}")
         if isinstance(registry[name], ModuleRunner):
-            results.extend(registry[name].run(env))
+            kwargs = {"total_events": args.events} if args.events else {}
+            results.extend(registry[name].run(env, **kwargs))
             env.cr.rollback()
             env.invalidate_all()
             continue
