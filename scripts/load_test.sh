@@ -44,7 +44,7 @@ stop_servers() {
         kill -TERM "$pid" 2>/dev/null || true
     done
     for pid in "${PIDS[@]}"; do
-        for _i in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        for _i in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
         kill -KILL "$pid" 2>/dev/null || true
     done
     PIDS=()

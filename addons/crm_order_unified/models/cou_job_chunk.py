@@ -18,6 +18,13 @@ CONCURRENCY_ERRORS = (
     pg_errors.DeadlockDetected,
 )
 MAX_ATTEMPTS = 5
+
+
+class CouJobRetry(Exception):
+    """Raised by a chunk's method when part of its work was left to a
+    concurrent transaction: the chunk is rolled back and taken again."""
+
+
 # advisory lock namespace of the planning of a run (with hashtext(job))
 PLAN_LOCK = 0x434F554A  # "COUJ"
 # a worker cron hands over to a fresh run of itself after this many seconds
@@ -357,7 +364,7 @@ class CouJobChunk(models.Model):
         statement of the aborted transaction (a ``finally``) masked it."""
         seen = set()
         while exc is not None and id(exc) not in seen:
-            if isinstance(exc, CONCURRENCY_ERRORS):
+            if isinstance(exc, CONCURRENCY_ERRORS + (CouJobRetry,)):
                 return True
             seen.add(id(exc))
             exc = exc.__cause__ or exc.__context__

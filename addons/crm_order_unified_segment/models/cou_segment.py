@@ -14,6 +14,7 @@ from odoo.addons.base_automation.models.base_automation import (
     CREATE_TRIGGERS,
     WRITE_TRIGGERS,
 )
+from odoo.addons.crm_order_unified.models.cou_job_chunk import CouJobRetry
 
 from .cou_rfm_segment_map import RFM_SEGMENT_CODES
 
@@ -768,8 +769,13 @@ class CouSegment(models.Model):
         self.env["cou.rfm.score"]._recompute_company(company)
 
     def _cou_job_recompute(self):
-        """A chunk of the recompute run: the members of these segments."""
-        return self._recompute(commit=False)
+        """A chunk of the recompute run: the members of these segments; a
+        segment that a concurrent transaction changed is taken again (the
+        chunk is retried)."""
+        result = self._recompute(commit=False)
+        if result["skipped"]:
+            raise CouJobRetry(f"segments {result['skipped']} changed meanwhile")
+        return result
 
     # === DEMO === #
     @api.model
