@@ -75,7 +75,8 @@ class CouTimelineEvent(models.Model):
             "date_order",
             "create_date",
             "write_date",
-            "amount_total",
+            "amount_untaxed",
+            "currency_rate",
             "currency_id",
             "user_id",
             "company_id",
@@ -140,6 +141,7 @@ class CouTimelineEvent(models.Model):
         ],
         "mail.message.subtype": ["internal"],
         "mail.activity.type": ["name"],
+        "res.company": ["currency_id"],
         "res.partner": ["commercial_partner_id", "company_id"],
         "res.users": ["share"],
         "stock.picking.type": ["code"],
@@ -406,6 +408,15 @@ class CouTimelineEvent(models.Model):
             *self._get_timeline_message_sources(),
         ]
 
+    def _cou_company_currency_sql(self, alias):
+        """SQL expression: the currency of the company of the row ``alias``
+        (the currency of the order amounts, see ``_cou_order_revenue_sql``)."""
+        return SQL(
+            "(SELECT cou_company.currency_id FROM res_company AS cou_company"
+            " WHERE cou_company.id = %s)",
+            SQL.identifier(alias, "company_id"),
+        )
+
     def _get_timeline_sale_sources(self):
         contact = SQL(
             "res_partner AS cou_contact ON cou_contact.id = sale_order.partner_id"
@@ -413,8 +424,10 @@ class CouTimelineEvent(models.Model):
         common = {
             "name": SQL("sale_order.name"),
             "summary": SQL("sale_order.client_order_ref"),
-            "amount": SQL("sale_order.amount_total"),
-            "currency_id": SQL("sale_order.currency_id"),
+            # the order's ordered revenue, as the overview and the figures:
+            # untaxed, in the company currency at the order's rate
+            "amount": self.env["sale.order"]._cou_order_revenue_sql("sale_order"),
+            "currency_id": self._cou_company_currency_sql("sale_order"),
             "user_id": SQL("sale_order.user_id"),
             "company_id": SQL("sale_order.company_id"),
             "partner_id": SQL("cou_contact.commercial_partner_id"),
@@ -790,8 +803,16 @@ class CouTimelineEvent(models.Model):
                 )
                 category = SQL("CASE WHEN %s THEN 'sale' ELSE %s END", sent, category)
                 name = SQL("CASE WHEN %s THEN sale_order.name ELSE %s END", sent, name)
-                amount = SQL("CASE WHEN %s THEN sale_order.amount_total END", sent)
-                currency = SQL("CASE WHEN %s THEN sale_order.currency_id END", sent)
+                amount = SQL(
+                    "CASE WHEN %s THEN %s END",
+                    sent,
+                    self.env["sale.order"]._cou_order_revenue_sql("sale_order"),
+                )
+                currency = SQL(
+                    "CASE WHEN %s THEN %s END",
+                    sent,
+                    self._cou_company_currency_sql("sale_order"),
+                )
                 user = SQL(
                     "CASE WHEN %s THEN sale_order.user_id ELSE cou_msg.create_uid END",
                     sent,

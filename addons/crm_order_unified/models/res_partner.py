@@ -28,6 +28,19 @@ OVERVIEW_INVOICE_GROUPS = (
     "account.group_account_readonly"
 )
 OVERVIEW_ORDER_GROUPS = f"{OVERVIEW_DELIVERY_GROUPS},{OVERVIEW_INVOICE_GROUPS}"
+# The parts of the overview, each read by ``_get_customer_overview_<part>``:
+# the client reads the figure cards and the revenue chart for its first paint,
+# the rest right after it (``parts=OVERVIEW_AFTER_PAINT_PARTS``: segment and
+# care badges, the lists), the timeline's events last.
+OVERVIEW_PARTS = (
+    "figures",
+    "revenue_by_month",
+    "badges",
+    "care",
+    "open_items",
+    "orders",
+)
+OVERVIEW_AFTER_PAINT_PARTS = ("badges", "care", "open_items", "orders")
 
 
 class ResPartner(models.Model):
@@ -894,16 +907,20 @@ class ResPartner(models.Model):
     # Customer overview (the Customer 360 tab of the partner form)
 
     @api.readonly
-    def get_customer_overview(self):
-        """Everything the customer overview shows, for the web client, in a
+    def get_customer_overview(self, parts=None):
+        """What the customer overview shows, for the web client, in a
         constant number of queries: the figure cards, the ordered and invoiced
         revenue of the last 24 months by month, badges (segments), care
         attributes, open items (deliveries, unpaid invoices, and what the
         capabilities add: complaints) and the last confirmed orders (the last
         timeline events come after the first paint, from
         :meth:`get_customer_overview_events`). Figures are the stored Customer
-        360 figures of the current company; lists are read with the user's
-        access rights.
+        360 figures of the current company (read, never recomputed); lists are
+        read with the user's access rights.
+
+        :param parts: the parts to read (keys of :data:`OVERVIEW_PARTS`), all
+            by default: the client reads the figures and the chart first, the
+            rest (:data:`OVERVIEW_AFTER_PAINT_PARTS`) after the first paint.
 
         Capabilities extend the ``_get_customer_overview_*`` methods (each
         called on the commercial entity, returns a list of dicts).
@@ -914,22 +931,30 @@ class ResPartner(models.Model):
             raise AccessError(
                 self.env._("Only Customer Hub users can see the customer overview.")
             )
+        if parts is None:
+            parts = OVERVIEW_PARTS
+        elif not isinstance(parts, list | tuple) or not all(
+            isinstance(part, str) and part in OVERVIEW_PARTS for part in parts
+        ):
+            raise UserError(
+                self.env._(
+                    "The parts of the customer overview are among %(parts)s.",
+                    parts=", ".join(OVERVIEW_PARTS),
+                )
+            )
         customer = self.commercial_partner_id
-        currency = self.env.company.currency_id
-        return {
+        result = {
             "customer": {
                 "id": customer.id,
                 "name": customer.display_name,
                 "is_contact": customer != self,
             },
-            "currency_id": currency.id,
-            "figures": customer._get_customer_overview_figures(),
-            "revenue_by_month": customer._get_customer_overview_revenue_by_month(),
-            "badges": customer._get_customer_overview_badges(),
-            "care": customer._get_customer_overview_care(),
-            "open_items": customer._get_customer_overview_open_items(),
-            "orders": customer._get_customer_overview_orders(),
+            "currency_id": self.env.company.currency_id.id,
         }
+        for part in OVERVIEW_PARTS:
+            if part in parts:
+                result[part] = getattr(customer, f"_get_customer_overview_{part}")()
+        return result
 
     @api.readonly
     def get_customer_overview_events(self):
@@ -1083,16 +1108,18 @@ class ResPartner(models.Model):
         self.ensure_one()
         return []
 
-    def _cou_overview_records(self, model, domain, order, values):
+    def _cou_overview_records(self, model, domain, order, values, fnames=None):
         """The first rows of an open-items list, with the user's rights:
-        ``(count, [row dicts])``; ``values(record)`` builds a row."""
+        ``(count, [row dicts])``; ``values(record)`` builds a row from the
+        fields ``fnames`` (fetched with the search, in one query). Two
+        queries, whatever the customer's history (the count is always read)."""
         Model = self.env[model]
-        records = Model.search(domain, order=order, limit=OVERVIEW_ITEMS)
-        count = (
-            len(records)
-            if len(records) < OVERVIEW_ITEMS
-            else Model.search_count(domain)
+        records = (
+            Model.search_fetch(domain, fnames, order=order, limit=OVERVIEW_ITEMS)
+            if fnames
+            else Model.search(domain, order=order, limit=OVERVIEW_ITEMS)
         )
+        count = Model.search_count(domain)
         return count, [
             {"id": record.id, "res_model": model, **values(record)}
             for record in records
@@ -1110,6 +1137,9 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         items = []
         user = self.env.user
+        # the documents of the customer's contacts, as the figures count them
+        # (a subquery, not a query per level of contacts)
+        customer_domain = [("partner_id.commercial_partner_id", "=", self.id)]
         # as the links of the partner form: only for the roles whose menus
         # open these documents (an invoicing user may read transfers, but
         # works from invoices)
@@ -1124,7 +1154,7 @@ class ResPartner(models.Model):
             count, rows = self._cou_overview_records(
                 "stock.picking",
                 [
-                    ("partner_id", "child_of", self.id),
+                    *customer_domain,
                     ("company_id", "=", company.id),
                     ("picking_type_code", "=", "outgoing"),
                     ("state", "not in", ("done", "cancel")),
@@ -1141,6 +1171,7 @@ class ResPartner(models.Model):
                         picking.scheduled_date and picking.scheduled_date < now
                     ),
                 },
+                ["name", "origin", "scheduled_date", "state"],
             )
             items.append(
                 {
@@ -1162,7 +1193,7 @@ class ResPartner(models.Model):
             count, rows = self._cou_overview_records(
                 "account.move",
                 [
-                    ("partner_id", "child_of", self.id),
+                    *customer_domain,
                     ("company_id", "=", company.id),
                     ("move_type", "in", ("out_invoice", "out_refund")),
                     ("state", "=", "posted"),
@@ -1180,6 +1211,13 @@ class ResPartner(models.Model):
                         move.invoice_date_due and move.invoice_date_due < today
                     ),
                 },
+                [
+                    "name",
+                    "ref",
+                    "invoice_date_due",
+                    "amount_residual_signed",
+                    "payment_state",
+                ],
             )
             items.append(
                 {
@@ -1216,7 +1254,7 @@ class ResPartner(models.Model):
         )
         allowed = SaleOrder._search(
             [
-                ("partner_id", "child_of", self.id),
+                ("partner_id.commercial_partner_id", "=", self.id),
                 ("company_id", "=", self.env.company.id),
                 ("state", "=", "sale"),
             ]

@@ -1,10 +1,14 @@
 from unittest.mock import patch
 
-from odoo import fields
-from odoo.exceptions import AccessError
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from odoo.addons.crm_order_unified.models.res_partner import (
+    OVERVIEW_AFTER_PAINT_PARTS,
+    OVERVIEW_PARTS,
+)
 from odoo.addons.crm_order_unified.models.sale_order import SaleOrder
 
 from .common import CouCommon
@@ -185,16 +189,110 @@ class TestCustomerOverview(CouCommon):
             self._cou_invoice(order)
 
         def count(partner):
-            partner.get_customer_overview()  # warm-up (ormcaches, user, company)
             self.env.flush_all()
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
             partner.get_customer_overview()
             return self.env.cr.sql_log_count - before
 
+        for partner in (self.customer_company, big):  # warm-up (ormcaches)
+            count(partner)
         small_count = count(self.customer_company)
         self.assertEqual(small_count, count(big))
         # figures, currency, revenue by month, orders (with their access
         # subquery), deliveries, invoices (+ counts), the timeline page, and
         # the capabilities' parts when installed (segments, care, complaints)
         self.assertLessEqual(small_count, 30)
+
+    def test_parts_first_paint_then_lists(self):
+        """The client reads the figures and the chart first, the badges and
+        the lists after the first paint: together the whole overview."""
+        first = [
+            part for part in OVERVIEW_PARTS if part not in OVERVIEW_AFTER_PAINT_PARTS
+        ]
+        top = self.customer_contact.get_customer_overview(parts=first)
+        lists = self.customer_contact.get_customer_overview(
+            parts=list(OVERVIEW_AFTER_PAINT_PARTS)
+        )
+        self.assertEqual(set(top) - {"customer", "currency_id"}, set(first))
+        self.assertEqual(
+            set(lists) - {"customer", "currency_id"}, set(OVERVIEW_AFTER_PAINT_PARTS)
+        )
+        self.assertEqual(
+            {**top, **lists}, self.customer_contact.get_customer_overview()
+        )
+        for parts in ("figures", ["figures", "nothing"], [{"a": 1}], 3):
+            with self.assertRaises(UserError):
+                self.customer_contact.get_customer_overview(parts=parts)
+
+    def test_first_paint_queries_do_not_depend_on_history(self):
+        """The first paint: the same queries for 2 orders as for 30."""
+        first = [
+            part for part in OVERVIEW_PARTS if part not in OVERVIEW_AFTER_PAINT_PARTS
+        ]
+        big = self.env["res.partner"].create({"name": "COU Big", "is_company": True})
+        for _i in range(30):
+            self._cou_invoice(
+                self._cou_create_order(big, [(self.product_order, 1, 10.0)])
+            )
+
+        def count(partner):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            partner.get_customer_overview(parts=first)
+            return self.env.cr.sql_log_count - before
+
+        for partner in (self.customer_company, big):  # warm-up (ormcaches)
+            count(partner)
+        small_count = count(self.customer_company)
+        self.assertEqual(small_count, count(big))
+        # the figures (stored, not recomputed), the customer, the user, the
+        # revenue by month
+        self.assertLessEqual(small_count, 10)
+
+    def test_order_amounts_are_the_ordered_revenue_everywhere(self):
+        """A taxed order (100 + 10% tax): the figure, the overview's chart and
+        last orders, and the timeline (its page and the overview's last
+        events) all show its ordered revenue, untaxed: 100."""
+        tax = self.env["account.tax"].create(
+            {
+                "name": "COU Sales 10%",
+                "amount": 10.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": self.company_a.id,
+            }
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "COU Taxed Customer", "is_company": True}
+        )
+        order = self._cou_create_order(
+            customer, [(self.product_order, 10, 10.0)], confirm=False
+        )
+        order.order_line.tax_id = [Command.set(tax.ids)]
+        order.action_confirm()
+        self.assertEqual((order.amount_untaxed, order.amount_total), (100.0, 110.0))
+        customer.invalidate_recordset()
+        overview = customer.get_customer_overview()
+        figures = {f["name"]: f["value"] for f in overview["figures"]}
+        self.assertEqual(figures["customer_ordered_revenue"], 100.0)
+        self.assertEqual(sum(overview["revenue_by_month"]["ordered"]), 100.0)
+        self.assertEqual(
+            [row["amount"] for row in overview["orders"]["records"]], [100.0]
+        )
+        self.assertEqual(overview["orders"]["total"], 100.0)
+        page = self.env["cou.timeline.event"].get_timeline_page(
+            customer.id, categories=["sale"]
+        )["events"]
+        self.assertEqual(
+            {(e["event_type"], e["amount"], e["currency_id"]) for e in page},
+            {
+                ("sale_quotation", 100.0, self.company_a.currency_id.id),
+                ("sale_confirmed", 100.0, self.company_a.currency_id.id),
+            },
+        )
+        events = customer.get_customer_overview_events()
+        self.assertEqual(
+            {e["amount"] for e in events if e["res_model"] == "sale.order"}, {100.0}
+        )

@@ -227,6 +227,14 @@ class ResPartner(models.Model):
                 "status": complaint.stage_id.name or "",
                 "late": complaint.sla_breached,
             },
+            [
+                "reference",
+                "name",
+                "sla_resolution_deadline",
+                "date_open",
+                "stage_id",
+                "sla_breached",
+            ],
         )
         items.append(
             {

@@ -1,7 +1,9 @@
 // Customer overview: the Customer 360 tab of the partner form. One call
-// (res.partner.get_customer_overview) gives the figures, the revenue of the
-// last 24 months, badges, care attributes, open items, last orders and the
-// last timeline events; capabilities extend that call on the server.
+// (res.partner.get_customer_overview) gives what the tab paints first: the
+// figures and the revenue of the last 24 months; the badges (segments, care
+// attributes), the lists (open items, last orders) and the last timeline
+// events follow in two calls after that first paint. Capabilities extend
+// these calls on the server.
 import {
   Component,
   onWillStart,
@@ -18,11 +20,16 @@ import {
   formatShortDateTime,
 } from "@crm_order_unified/core/short_dates.esm";
 import {_t} from "@web/core/l10n/translation";
+import {eventAmountTitle} from "@crm_order_unified/core/event_amounts.esm";
 import {getColor} from "@web/core/colors/colors";
 import {loadBundle} from "@web/core/assets";
 import {registry} from "@web/core/registry";
 import {standardWidgetProps} from "@web/views/widgets/standard_widget_props";
 import {useService} from "@web/core/utils/hooks";
+
+// The parts of get_customer_overview read before the first paint, and after
+const FIRST_PAINT_PARTS = ["figures", "revenue_by_month"];
+const AFTER_PAINT_PARTS = ["badges", "care", "open_items", "orders"];
 
 export class CouCustomerOverview extends Component {
   static template = "crm_order_unified.CustomerOverview";
@@ -33,7 +40,7 @@ export class CouCustomerOverview extends Component {
     this.action = useService("action");
     this.canvasRef = useRef("chart");
     this.chart = null;
-    this.state = useState({data: null, events: null});
+    this.state = useState({data: null, lists: null, events: null});
     onWillStart(async () => {
       await Promise.all([loadBundle("web.chartjs_lib"), this.load(this.props)]);
     });
@@ -52,11 +59,23 @@ export class CouCustomerOverview extends Component {
   async load(props) {
     const resId = props.record.resId;
     this.state.data = resId
-      ? await this.orm.call("res.partner", "get_customer_overview", [[resId]])
+      ? await this.orm.call("res.partner", "get_customer_overview", [[resId]], {
+          parts: FIRST_PAINT_PARTS,
+        })
       : null;
-    // The timeline's last events after the first paint (its costliest part)
+    // The badges, the lists and the timeline's last events after the first paint
+    this.state.lists = null;
     this.state.events = null;
     if (resId) {
+      this.orm
+        .call("res.partner", "get_customer_overview", [[resId]], {
+          parts: AFTER_PAINT_PARTS,
+        })
+        .then((lists) => {
+          if (this.props.record.resId === resId) {
+            this.state.lists = lists;
+          }
+        });
       this.orm
         .call("res.partner", "get_customer_overview_events", [[resId]])
         .then((events) => {
@@ -97,8 +116,12 @@ export class CouCustomerOverview extends Component {
     return formatMonetary(event.amount, {currencyId: event.currency_id});
   }
 
+  eventAmountTitle(event) {
+    return eventAmountTitle(event);
+  }
+
   get ordersTitle() {
-    const orders = this.state.data.orders;
+    const orders = this.state.lists.orders;
     return _t("Last %(shown)s of %(count)s confirmed orders", {
       shown: orders.records.length,
       count: orders.count,
@@ -106,7 +129,7 @@ export class CouCustomerOverview extends Component {
   }
 
   get ordersTotals() {
-    const orders = this.state.data.orders;
+    const orders = this.state.lists.orders;
     return _t("These %(shown)s: %(shown_total)s · all %(count)s: %(total)s", {
       shown: orders.records.length,
       shown_total: this.money(orders.shown_total),

@@ -7,6 +7,7 @@ import {
 } from "@crm_order_unified/core/short_dates.esm";
 import {Layout} from "@web/search/layout";
 import {_t} from "@web/core/l10n/translation";
+import {eventAmountTitle} from "@crm_order_unified/core/event_amounts.esm";
 import {formatMonetary} from "@web/views/fields/formatters";
 import {getDefaultConfig} from "@web/views/view";
 import {registry} from "@web/core/registry";
@@ -146,6 +147,7 @@ export class CouTimeline extends Component {
         amountText: event.currency_id
           ? formatMonetary(event.amount, {currencyId: event.currency_id})
           : "",
+        amountTitle: eventAmountTitle(event),
       });
     }
     return days;
