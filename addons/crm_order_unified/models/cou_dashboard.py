@@ -14,6 +14,9 @@ DASHBOARD_GROUP = "crm_order_unified.group_crm_order_unified_user"
 # see the customer figures but no revenue
 REVENUE_GROUP = "sales_team.group_sale_salesman"
 CUSTOMER_STATUSES = ("new", "returning", "lapsed")
+# ``cr.cache`` key of the window actions read while the dashboard loads (each
+# card and chart point opens a narrowed copy of one of a few actions)
+ACTIONS_CACHE_KEY = "crm_order_unified.dashboard_actions"
 
 
 class CouDashboard(models.AbstractModel):
@@ -58,14 +61,16 @@ class CouDashboard(models.AbstractModel):
         if not self.env.user.has_group(DASHBOARD_GROUP):
             raise AccessError(self.env._("Only Customer Hub users see the dashboard."))
         companies = self.env.companies
+        self.env.cr.cache[ACTIONS_CACHE_KEY] = {}
+        try:
+            sections = self._cou_dashboard_sections(companies)
+        finally:
+            self.env.cr.cache.pop(ACTIONS_CACHE_KEY, None)
         return {
             "currency_id": self.env.company.currency_id.id,
             "today": fields.Date.to_string(self._cou_today()),
             "company_names": companies.mapped("name"),
-            "sections": sorted(
-                self._cou_dashboard_sections(companies),
-                key=lambda section: section.get("sequence", 50),
-            ),
+            "sections": sorted(sections, key=lambda s: s.get("sequence", 50)),
         }
 
     # === BUSINESS METHODS === #
@@ -143,6 +148,16 @@ class CouDashboard(models.AbstractModel):
         ]
 
     @api.model
+    def _cou_order_query_domain(self, companies):
+        """:meth:`_cou_order_domain` but returns: the queries leave them out
+        with a condition on each row (see :meth:`_cou_order_query`)."""
+        return [
+            leaf
+            for leaf in self._cou_order_domain(companies)
+            if leaf != ("cou_is_return", "=", False)
+        ]
+
+    @api.model
     def _cou_order_query(self, companies, extra_domain=()):
         """``(query, revenue SQL)`` of the figure orders for the current
         user (record rules applied); the query's alias is ``sale_order``."""
@@ -151,15 +166,34 @@ class CouDashboard(models.AbstractModel):
         # (capability addons) read others: flush the model
         Order.flush_model()
         self.env["res.partner"].flush_model(["commercial_partner_id"])
-        query = Order._search(self._cou_order_domain(companies) + list(extra_domain))
+        query = Order._search(
+            self._cou_order_query_domain(companies) + list(extra_domain)
+        )
+        # returns left out row by row (the domain's subquery of the returns
+        # would scan every order once more)
+        query.add_where(
+            SQL("NOT COALESCE(%s, FALSE)", Order._cou_return_order_sql(query.table))
+        )
         return query, Order._cou_order_revenue_sql(query.table)
+
+    @api.model
+    def _cou_action_dict(self, xmlid):
+        """A copy of the window action ``xmlid`` as ``_for_xml_id`` reads it
+        for the user, read once while the dashboard loads."""
+        cache = self.env.cr.cache.get(ACTIONS_CACHE_KEY)
+        if cache is None:
+            return self.env["ir.actions.actions"]._for_xml_id(xmlid)
+        key = (xmlid, self.env.uid, self.env.lang)
+        if key not in cache:
+            cache[key] = self.env["ir.actions.actions"]._for_xml_id(xmlid)
+        return dict(cache[key])
 
     @api.model
     def _cou_action(self, xmlid, name, domain, views=None):
         """The window action ``xmlid`` narrowed to ``domain`` under ``name``
         (its search view and help kept, no default filter), for a card or a
         chart point; ``views`` (e.g. ``["list", "form"]``) reorders them."""
-        action = self.env["ir.actions.actions"]._for_xml_id(xmlid)
+        action = self._cou_action_dict(xmlid)
         action.update(
             name=name, display_name=name, domain=domain, context={"create": False}
         )
@@ -171,7 +205,7 @@ class CouDashboard(models.AbstractModel):
     def _cou_orders_action(self, name, companies, start, end):
         """The orders behind a revenue figure: confirmed, not returns, of
         ``companies``, ordered in ``[start, end)``."""
-        action = self.env["ir.actions.actions"]._for_xml_id("sale.action_orders")
+        action = self._cou_action_dict("sale.action_orders")
         action.update(
             display_name=name,
             name=name,
@@ -202,43 +236,55 @@ class CouDashboard(models.AbstractModel):
 
     @api.model
     def _cou_revenue_section(self, companies):
+        """The revenue cards and the revenue by month chart from one grouped
+        query on the orders of the chart's 24 months, which hold the cards'
+        periods: the revenue by month (of the user's time zone) and company,
+        the month a year ago split at the same day (the cards compare with
+        the same days last year)."""
         periods = self._cou_periods()
+        months = [
+            month - relativedelta(years=1) for month in self._cou_chart_months()
+        ] + self._cou_chart_months()
+        bounds = [self._cou_utc(month) for month in months]
+        # the cards' periods start on the first day of a month of the chart,
+        # and end today or on the same day last year (in the month a year ago)
+        cutoff = periods["month_ly"][1]
         query, revenue = self._cou_order_query(
-            companies, [("date_order", ">=", periods["year_ly"][0])]
+            companies,
+            [
+                ("date_order", ">=", bounds[0]),
+                ("date_order", "<", periods["year"][1]),
+            ],
         )
         date = SQL.identifier(query.table, "date_order")
+        query.groupby = SQL("1, 2, 3")
+        self.env.cr.execute(
+            query.select(
+                # the month of the row: the index of its bound (1 to 24)
+                SQL("width_bucket(%s, %s::timestamp[])", date, bounds),
+                SQL.identifier(query.table, "company_id"),
+                SQL("%s < %s", date, cutoff),
+                SQL("SUM(%s)", revenue),
+                SQL("COUNT(*)"),
+            )
+        )
         names = ("month", "month_ly", "year", "year_ly")
-        columns = []
-        for name in names:
-            start, end = periods[name]
-            columns.append(
-                SQL(
-                    "SUM(%s) FILTER (WHERE %s >= %s AND %s < %s)",
-                    revenue,
-                    date,
-                    start,
-                    date,
-                    end,
-                )
-            )
-            columns.append(
-                SQL(
-                    "COUNT(*) FILTER (WHERE %s >= %s AND %s < %s)",
-                    date,
-                    start,
-                    date,
-                    end,
-                )
-            )
-        company = SQL.identifier(query.table, "company_id")
-        query.groupby = company
-        self.env.cr.execute(query.select(company, *columns))
         sums = {name: {} for name in names}
         counts = dict.fromkeys(names, 0)
-        for row in self.env.cr.fetchall():
-            for index, name in enumerate(names):
-                sums[name][row[0]] = row[1 + 2 * index]
-                counts[name] += row[2 + 2 * index]
+        by_month = {}
+        for index, company_id, before_cutoff, amount, count in self.env.cr.fetchall():
+            month = months[index - 1]
+            amount = amount or 0.0
+            by_month.setdefault(month, {})
+            by_month[month][company_id] = by_month[month].get(company_id, 0.0) + amount
+            start = self._cou_utc(month)
+            for name in names:
+                period_start, period_end = periods[name]
+                if period_start <= start < period_end and (
+                    not name.endswith("_ly") or before_cutoff
+                ):
+                    sums[name][company_id] = sums[name].get(company_id, 0.0) + amount
+                    counts[name] += count
         value = {name: self._cou_convert(sums[name]) for name in names}
         tooltip = self.env._(
             "Ordered revenue: untaxed amount of the confirmed orders in company "
@@ -284,37 +330,50 @@ class CouDashboard(models.AbstractModel):
                     self.env._("Same period last year"),
                 ),
             ],
-            "charts": [self._cou_revenue_by_month_chart(companies)],
+            "charts": [self._cou_revenue_by_month_chart(companies, by_month)],
         }
 
     @api.model
-    def _cou_revenue_by_month_chart(self, companies):
-        """Ordered revenue of the last 12 months (this one to date) beside the
-        same months a year earlier: one grouped query."""
-        today = self._cou_today()
+    def _cou_chart_months(self):
+        """First days of the 12 months of the revenue chart, this one last."""
+        month = self._cou_today().replace(day=1)
+        return [month - relativedelta(months=11 - i) for i in range(12)]
+
+    @api.model
+    def _cou_month_bucket_sql(self, date):
+        """SQL: the first day of the month (user's time zone) of the UTC
+        timestamp ``date``."""
         tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
-        month = today.replace(day=1)
-        months = [month - relativedelta(months=11 - i) for i in range(12)]
-        first = months[0] - relativedelta(years=1)
+        return SQL(
+            "date_trunc('month', %s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", date, tz
+        )
+
+    @api.model
+    def _cou_revenue_by_month_chart(self, companies, by_month=None):
+        """Ordered revenue of the last 12 months (this one to date) beside the
+        same months a year earlier; ``by_month``: ``{first day of a month:
+        {company id: revenue}}`` of those 24 months (else one grouped query)."""
+        today = self._cou_today()
+        months = self._cou_chart_months()
         end = self._cou_utc(today + relativedelta(days=1))
-        query, revenue = self._cou_order_query(
-            companies,
-            [
-                ("date_order", ">=", self._cou_utc(first)),
-                ("date_order", "<", end),
-            ],
-        )
-        bucket = SQL(
-            "date_trunc('month', %s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date",
-            SQL.identifier(query.table, "date_order"),
-            tz,
-        )
-        company = SQL.identifier(query.table, "company_id")
-        query.groupby = SQL("%s, %s", bucket, company)
-        self.env.cr.execute(query.select(bucket, company, SQL("SUM(%s)", revenue)))
-        by_month = {}
-        for day, company_id, amount in self.env.cr.fetchall():
-            by_month.setdefault(day, {})[company_id] = amount
+        if by_month is None:
+            first = months[0] - relativedelta(years=1)
+            query, revenue = self._cou_order_query(
+                companies,
+                [
+                    ("date_order", ">=", self._cou_utc(first)),
+                    ("date_order", "<", end),
+                ],
+            )
+            bucket = self._cou_month_bucket_sql(
+                SQL.identifier(query.table, "date_order")
+            )
+            company = SQL.identifier(query.table, "company_id")
+            query.groupby = SQL("1, 2")
+            self.env.cr.execute(query.select(bucket, company, SQL("SUM(%s)", revenue)))
+            by_month = {}
+            for day, company_id, amount in self.env.cr.fetchall():
+                by_month.setdefault(day, {})[company_id] = amount
         this_year, last_year, actions, actions_ly = [], [], [], []
         lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
         labels = []
@@ -454,7 +513,7 @@ class CouDashboard(models.AbstractModel):
     @api.model
     def _cou_customers_action(self, name, status, companies):
         """The customers behind a customer figure (the Customers list)."""
-        action = self.env["ir.actions.actions"]._for_xml_id(
+        action = self._cou_action_dict(
             "crm_order_unified.res_partner_action_customer360"
         )
         if status == "repeat":

@@ -5,7 +5,8 @@ from odoo.addons.crm_order_unified.tests.common_tour import CouTourCase
 
 class TestUiDashboard(CouTourCase):
     """Open the app, see its dashboard (demo data plus a new customer's order
-    of today), click a figure through to its list."""
+    of today), click a figure through to its list, open the customer's
+    overview."""
 
     def test_dashboard_tour(self):
         env = self.env(
@@ -37,4 +38,5 @@ class TestUiDashboard(CouTourCase):
             }
         )
         order.action_confirm()
+        self.assertEqual(customer.customer_ordered_revenue, 30.0)
         self.start_tour("/odoo", "crm_order_unified_dashboard_tour", login="admin")

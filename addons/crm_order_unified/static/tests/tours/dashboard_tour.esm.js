@@ -1,7 +1,9 @@
-// [dashboard] Opens the app on its dashboard, reads a figure, clicks through to its list.
+// [dashboard] Opens the app on its dashboard, reads a figure, clicks through to
+// its list, opens a customer of that list on its overview (Customer 360 tab).
 import {registry} from "@web/core/registry";
 
 const DASHBOARD = ".o_crm_order_unified_dashboard";
+const OVERVIEW = ".o_crm_order_unified_overview";
 
 registry.category("web_tour.tours").add("crm_order_unified_dashboard_tour", {
   steps: () => [
@@ -38,8 +40,31 @@ registry.category("web_tour.tours").add("crm_order_unified_dashboard_tour", {
       trigger: ".o_breadcrumb:contains(New Customers)",
     },
     {
+      content: "Open the customer from the list",
+      trigger:
+        ".o_list_view .o_data_row:contains(COU Dashboard Tour Customer) .o_data_cell",
+      run: "click",
+    },
+    {
+      content: "Open its overview, the Customer 360 tab",
+      trigger: ".o_form_view .o_notebook a.nav-link[name='customer_360']",
+      run: "click",
+    },
+    {
+      content: "The overview's figures: the ordered revenue of its order",
+      trigger: `${OVERVIEW} [data-figure='customer_ordered_revenue']:contains(30.00)`,
+    },
+    {
+      content: "Its revenue by month as a chart",
+      trigger: `${OVERVIEW} .o_crm_order_unified_overview_chart canvas`,
+    },
+    {
+      content: "Its last orders, read after the first paint",
+      trigger: `${OVERVIEW} .o_crm_order_unified_overview_orders .o_crm_order_unified_overview_row`,
+    },
+    {
       content: "Back to the dashboard",
-      trigger: ".o_breadcrumb .breadcrumb-item a",
+      trigger: ".o_breadcrumb .breadcrumb-item:first-child a",
       run: "click",
     },
     {
