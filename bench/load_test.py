@@ -403,7 +403,10 @@ def check_logs(paths):
                     for p, lv, t in records[n + 1 : n + 40]
                     if p == pid and lv == "INFO"
                 ]
-                if any(re.search(r"tries left|job chunk \d+: ", t) for t in later):
+                if any(
+                    re.search(r"tries left|job chunk \d+: |claim retried", t)
+                    for t in later
+                ):
                     retried += 1
                     continue
             if "current transaction is aborted" in text:

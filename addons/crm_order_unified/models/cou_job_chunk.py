@@ -301,11 +301,12 @@ class CouJobChunk(models.Model):
                 cr.commit()  # pylint: disable=invalid-commit (each chunk in a fresh transaction)
             try:
                 chunk = self._cou_claim(run=run, job=job)
-            except CONCURRENCY_ERRORS:
+            except CONCURRENCY_ERRORS as exc:
                 # another worker finished the chunk after our snapshot
                 if not commit:
                     raise
                 cr.rollback()
+                _logger.info("job chunks: claim retried (%s)", exc.__class__.__name__)
                 continue
             if not chunk:
                 if commit and self._cou_blocked(run=run, job=job):
