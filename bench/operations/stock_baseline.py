@@ -25,8 +25,8 @@ def _passthrough(cls, name, method):
 def _overrides(env):
     """``(class, name, function)`` of every method an addon's class overrides."""
     seen = set()
-    for model in env.registry.values():
-        mro = type(model).__mro__
+    for model_class in env.registry.values():  # the registry holds classes
+        mro = model_class.__mro__
         for index, cls in enumerate(mro):
             if (
                 not cls.__module__.startswith(ADDON_MODULE_PREFIX)
