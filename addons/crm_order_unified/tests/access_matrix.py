@@ -152,8 +152,9 @@ class AccessMatrixCase(TransactionCase):
     OVERRIDES = {}
 
     def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
+        result = super().__init_subclass__(**kwargs)
         cls.__test__ = True
+        return result
 
     @classmethod
     def setUpClass(cls):
