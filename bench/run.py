@@ -240,23 +240,44 @@ class _Rollback(Exception):
     pass
 
 
-def measure(env, func, repeat):
-    """Median wall time (ms) of ``repeat`` runs after a warm-up, and the
-    number of SQL queries of one run; caches are emptied before each run."""
+def _timed(env, func, i):
+    """Wall time (ms) and SQL queries of one run, caches emptied first."""
     cr = env.cr
+    env.flush_all()
+    env.invalidate_all()
+    count = cr.sql_log_count
+    start = time.perf_counter()
+    func(i)
+    env.flush_all()
+    return (time.perf_counter() - start) * 1000, cr.sql_log_count - count
+
+
+def _median(samples):
+    times, queries = zip(*samples, strict=True)
+    return round(statistics.median(times), 2), int(statistics.median(queries))
+
+
+def measure(env, func, repeat, baseline=None):
+    """Median wall time (ms) of ``repeat`` runs after a warm-up, and the
+    number of SQL queries of one run; caches are emptied before each run.
+
+    With a ``baseline``, the runs of the operation and of its baseline
+    alternate (operation, baseline, operation, ...), so that a change of the
+    machine's load during the measure weighs on both alike; returns both
+    medians."""
     env.invalidate_all()
     func(repeat)  # warm-up (registry, ormcache)
-    times, queries = [], []
-    for i in range(repeat):
-        env.flush_all()
+    if baseline:
         env.invalidate_all()
-        count = cr.sql_log_count
-        start = time.perf_counter()
-        func(i)
-        env.flush_all()
-        times.append((time.perf_counter() - start) * 1000)
-        queries.append(cr.sql_log_count - count)
-    return round(statistics.median(times), 2), int(statistics.median(queries))
+        baseline(repeat)
+    samples, base_samples = [], []
+    for i in range(repeat):
+        samples.append(_timed(env, func, i))
+        if baseline:
+            base_samples.append(_timed(env, baseline, i))
+    if baseline:
+        return _median(samples), _median(base_samples)
+    return _median(samples)
 
 
 def run_operations(env, names, args):
@@ -274,7 +295,12 @@ def run_operations(env, names, args):
             env.invalidate_all()
             continue
         op = registry[name](ctx)
-        median_ms, queries = measure(env, op.run, args.repeat)
+        if op.baseline:
+            (median_ms, queries), (b_ms, b_queries) = measure(
+                env, op.run, args.repeat, baseline=op.baseline
+            )
+        else:
+            median_ms, queries = measure(env, op.run, args.repeat)
         result = {
             "name": name,
             "size": op.size,
@@ -283,7 +309,6 @@ def run_operations(env, names, args):
             "baseline": None,
         }
         if op.baseline:
-            b_ms, b_queries = measure(env, op.baseline, args.repeat)
             result["baseline"] = {
                 "name": op.baseline_name,
                 "median_ms": b_ms,
