@@ -94,7 +94,13 @@ class TestAccessMatrixForecast(AccessMatrixCase):
             "categ_id": category.id,
         }
         drivers = tuple(
-            Driver.create({"name": f"{mark} driver", **_no_name(company, category)})
+            Driver.create(
+                {
+                    "name": f"{mark} driver",
+                    "company_id": company.id,
+                    "categ_id": category.id,
+                }
+            )
             for mark, company in marks
         )
         cls.matrix_records["cou.forecast.driver"] = drivers
@@ -133,7 +139,3 @@ class TestAccessMatrixForecast(AccessMatrixCase):
                 "company_id": cls.company_a.id,
             }
         )
-
-
-def _no_name(company, category):
-    return {"company_id": company.id, "categ_id": category.id}
