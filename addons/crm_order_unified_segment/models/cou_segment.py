@@ -594,7 +594,11 @@ class CouSegment(models.Model):
 
     def _get_figures_total_sql(self):
         """SQL of the Ordered Revenue (column rev) of the scored customers of
-        the segment's company."""
+        the segment's company (read once by _recompute for segments swapped in
+        one transaction, which writes no score)."""
+        totals = dict(self.env.context.get("cou_segment_rfm_totals") or ())
+        if self.company_id.id in totals:
+            return SQL("SELECT %s::numeric AS rev", totals[self.company_id.id])
         return SQL(
             "SELECT COALESCE(SUM(monetary), 0) AS rev FROM cou_rfm_score"
             " WHERE company_id = %s",
@@ -668,8 +672,28 @@ class CouSegment(models.Model):
         others go on. Returns {"done", "skipped", "broken"} lists of ids."""
         result = {"done": [], "skipped": [], "broken": []}
         cr = self.env.cr
+        segments = self
+        if not commit and len(self) > 1:
+            # one transaction: the scored customers' Ordered Revenue of each
+            # company, the denominator of every revenue share, is read once
+            self.env["cou.rfm.score"].flush_model(["company_id", "monetary"])
+            company_ids = self.company_id.ids
+            cr.execute(
+                SQL(
+                    "SELECT company_id, COALESCE(SUM(monetary), 0) FROM cou_rfm_score"
+                    " WHERE company_id = ANY(%s) GROUP BY company_id",
+                    company_ids,
+                )
+            )
+            totals = dict(cr.fetchall())
+            segments = self.with_context(
+                cou_segment_rfm_totals=tuple(
+                    (company_id, totals.get(company_id, 0))
+                    for company_id in company_ids
+                )
+            )
         for segment_id in self.ids:
-            segment = self.browse(segment_id)
+            segment = segments.browse(segment_id)
             try:
                 if commit:
                     done = segment._swap_members()
