@@ -79,7 +79,15 @@ class SaleOrder(models.Model):
             self = self.with_context(
                 cou_flow_credit_issues=(tuple(self.ids), tuple(credit.items()))
             )
-        return super().action_confirm()
+        res = super().action_confirm()
+        if credit is not None:
+            # the check read the customers' credit before the confirmation;
+            # sale's credit_to_invoice has no dependencies to invalidate it
+            customers = (
+                self.partner_id | self.partner_invoice_id
+            ).commercial_partner_id
+            customers.invalidate_recordset(["credit", "credit_to_invoice"])
+        return res
 
     def _action_confirm(self):
         res = super()._action_confirm()
