@@ -2,7 +2,6 @@ import io
 import json
 from collections import defaultdict, namedtuple
 from datetime import timedelta
-from itertools import chain
 
 from odoo import Command, api, fields, models
 from odoo.tools import SQL, float_round
@@ -347,9 +346,11 @@ class CouHistoryImportWriter(models.AbstractModel):
             return
         buf = io.StringIO()
         write = buf.write
+        # the tail (defaults, the same on every row) is formatted once
+        end = "\t" + "\t".join(map(_copy_text, tail)) + "\n" if tail else "\n"
         for row in rows:
-            write("\t".join(map(_copy_text, chain(row, tail))))
-            write("\n")
+            write("\t".join(map(_copy_text, row)))
+            write(end)
         buf.seek(0)
         query = SQL(
             "COPY %s (%s) FROM STDIN",
@@ -467,11 +468,8 @@ class CouHistoryImportWriter(models.AbstractModel):
             status = "invoiced"
         else:
             status = "no"
-        to_invoice = (
-            float_round(price * qty, precision_digits=digits)
-            if policy == "order"
-            else 0.0
-        )
+        # price * qty rounded: the subtotal (the product commutes exactly)
+        to_invoice = subtotal if policy == "order" else 0.0
         now, uid = cache["now"], cache["uid"]
         return SaleOrderLineRow(
             id=line_id,
