@@ -134,7 +134,7 @@ def trigger(db, xmlids):
     return ids
 
 
-def wait_jobs(db, limit=300):
+def wait_jobs(db, limit=900):
     """Wait until the heavy crons have consumed their triggers, none runs
     and no job chunk is pending. Returns the seconds waited."""
     start = time.time()
