@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
 CUSTOMER_360_GROUP = "crm_order_unified.group_crm_order_unified_user"
 # key of the pending refresh in ``cr.precommit.data``: {"ids": set, "families": set}
@@ -401,6 +401,27 @@ class ResPartner(models.Model):
 
     # === CRUD METHODS === #
 
+    def init(self):
+        super().init()
+        # The Customer 360 figures read, per contact, its open transfers and
+        # its open receivables: small partial indexes (most transfers are
+        # done, most receivables reconciled).
+        create_index(
+            self.env.cr,
+            "cou_stock_picking_open_partner_idx",
+            "stock_picking",
+            ["partner_id"],
+            where="state NOT IN ('done', 'cancel') AND partner_id IS NOT NULL",
+        )
+        create_index(
+            self.env.cr,
+            "cou_account_move_line_open_partner_idx",
+            "account_move_line",
+            ["partner_id"],
+            where="parent_state = 'posted' AND reconciled IS NOT TRUE"
+            " AND date_maturity IS NOT NULL AND partner_id IS NOT NULL",
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -656,22 +677,27 @@ class ResPartner(models.Model):
                     if value:  # no key: the field's default (0 or empty)
                         data[str(partner_id)][fname][str(company_id)] = value
         self.flush_model(fnames)
+        new_values = [
+            SQL("NULLIF(d.val -> %s, '{}'::jsonb)", fname) for fname in fnames
+        ]
         assignments = SQL(", ").join(
-            SQL(
-                "%s = %s",
-                SQL.identifier(fname),
-                SQL("NULLIF(d.val -> %s, '{}'::jsonb)", fname),
-            )
-            for fname in fnames
+            SQL("%s = %s", SQL.identifier(fname), value)
+            for fname, value in zip(fnames, new_values, strict=True)
         )
+        # Rows whose figures do not change are not written: a refresh of
+        # customers without news (the daily overdue run, a batch after a
+        # partial load) costs the reading queries only, no new row versions.
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner AS p
                       SET %(assignments)s
                      FROM jsonb_each(%(data)s::jsonb) AS d(key, val)
-                    WHERE p.commercial_partner_id = d.key::int""",
+                    WHERE p.commercial_partner_id = d.key::int
+                      AND (%(old)s) IS DISTINCT FROM (%(new)s)""",
                 assignments=assignments,
                 data=json.dumps(data),
+                old=SQL(", ").join(SQL.identifier("p", fname) for fname in fnames),
+                new=SQL(", ").join(new_values),
             )
         )
         self.invalidate_model(fnames)
@@ -814,15 +840,21 @@ class ResPartner(models.Model):
         self.env["account.move"].flush_model(
             ["state", "move_type", "partner_id", "company_id", "amount_untaxed_signed"]
         )
+        # per contact (LATERAL): index lookups by partner, whatever the
+        # planner guesses of the other conditions
         self.env.cr.execute(
             SQL(
-                """SELECT p.commercial_partner_id, am.company_id,
-                    SUM(am.amount_untaxed_signed)
-                     FROM account_move am
-                     JOIN res_partner p ON p.id = am.partner_id
-                    WHERE am.state = 'posted'
-                      AND am.move_type IN ('out_invoice', 'out_refund')
-                      AND p.commercial_partner_id = ANY(%s)
+                """SELECT p.commercial_partner_id, am.company_id, SUM(am.amount)
+                     FROM res_partner p
+                     CROSS JOIN LATERAL (
+                           SELECT am.company_id, SUM(am.amount_untaxed_signed) AS amount
+                             FROM account_move am
+                            WHERE am.partner_id = p.id
+                              AND am.state = 'posted'
+                              AND am.move_type IN ('out_invoice', 'out_refund')
+                         GROUP BY am.company_id
+                     ) AS am
+                    WHERE p.commercial_partner_id = ANY(%s)
                  GROUP BY p.commercial_partner_id, am.company_id""",
                 self.ids,
             )
@@ -843,15 +875,21 @@ class ResPartner(models.Model):
         self.env["stock.picking"].flush_model(
             ["state", "partner_id", "company_id", "picking_type_id"]
         )
+        # per contact, from the index of open transfers (see init)
         self.env.cr.execute(
             SQL(
-                """SELECT p.commercial_partner_id, sp.company_id, COUNT(*)
-                     FROM stock_picking sp
-                     JOIN stock_picking_type spt ON spt.id = sp.picking_type_id
-                     JOIN res_partner p ON p.id = sp.partner_id
-                    WHERE spt.code = 'outgoing'
-                      AND sp.state NOT IN ('done', 'cancel')
-                      AND p.commercial_partner_id = ANY(%s)
+                """SELECT p.commercial_partner_id, sp.company_id, SUM(sp.count)::int
+                     FROM res_partner p
+                     CROSS JOIN LATERAL (
+                           SELECT sp.company_id, COUNT(*) AS count
+                             FROM stock_picking sp
+                             JOIN stock_picking_type spt ON spt.id = sp.picking_type_id
+                            WHERE sp.partner_id = p.id
+                              AND spt.code = 'outgoing'
+                              AND sp.state NOT IN ('done', 'cancel')
+                         GROUP BY sp.company_id
+                     ) AS sp
+                    WHERE p.commercial_partner_id = ANY(%s)
                  GROUP BY p.commercial_partner_id, sp.company_id""",
                 self.ids,
             )
@@ -875,16 +913,22 @@ class ResPartner(models.Model):
         )
         self.env.cr.execute(
             SQL(
-                """SELECT p.commercial_partner_id, aml.company_id,
-                    SUM(aml.amount_residual)
-                     FROM account_move_line aml
-                     JOIN account_account aa ON aa.id = aml.account_id
-                     JOIN res_partner p ON p.id = aml.partner_id
-                    WHERE aa.account_type = 'asset_receivable'
-                      AND aml.parent_state = 'posted'
-                      AND aml.reconciled IS NOT TRUE
-                      AND aml.date_maturity < %s
-                      AND p.commercial_partner_id = ANY(%s)
+                # per contact, from the index of open receivables (see init)
+                """SELECT p.commercial_partner_id, aml.company_id, SUM(aml.amount)
+                     FROM res_partner p
+                     CROSS JOIN LATERAL (
+                           SELECT aml.company_id, SUM(aml.amount_residual) AS amount
+                             FROM account_move_line aml
+                            WHERE aml.partner_id = p.id
+                              AND aml.account_id IN (
+                                    SELECT aa.id FROM account_account aa
+                                     WHERE aa.account_type = 'asset_receivable')
+                              AND aml.parent_state = 'posted'
+                              AND aml.reconciled IS NOT TRUE
+                              AND aml.date_maturity < %s
+                         GROUP BY aml.company_id
+                     ) AS aml
+                    WHERE p.commercial_partner_id = ANY(%s)
                  GROUP BY p.commercial_partner_id, aml.company_id""",
                 fields.Date.today(),
                 self.ids,

@@ -130,14 +130,23 @@ class SaleOrder(models.Model):
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env.cr.execute(
             SQL(
-                """SELECT p.commercial_partner_id, so.company_id, COUNT(*),
-                          MIN(so.date_order)::date, MAX(so.date_order)::date,
-                          SUM(%(revenue)s)
-                     FROM sale_order so
-                     JOIN res_partner p ON p.id = so.partner_id
-                    WHERE so.state = 'sale'
-                      AND p.commercial_partner_id = ANY(%(ids)s)
-                      AND NOT %(is_return)s
+                # per contact (LATERAL): index lookups by partner, whatever
+                # the planner guesses of the other conditions
+                """SELECT p.commercial_partner_id, so.company_id, SUM(so.count)::int,
+                          MIN(so.first)::date, MAX(so.last)::date, SUM(so.revenue)
+                     FROM res_partner p
+                     CROSS JOIN LATERAL (
+                           SELECT so.company_id, COUNT(*) AS count,
+                                  MIN(so.date_order) AS first,
+                                  MAX(so.date_order) AS last,
+                                  SUM(%(revenue)s) AS revenue
+                             FROM sale_order so
+                            WHERE so.partner_id = p.id
+                              AND so.state = 'sale'
+                              AND NOT %(is_return)s
+                         GROUP BY so.company_id
+                     ) AS so
+                    WHERE p.commercial_partner_id = ANY(%(ids)s)
                  GROUP BY p.commercial_partner_id, so.company_id""",
                 revenue=self._cou_order_revenue_sql("so"),
                 ids=list(commercial_partner_ids),

@@ -295,6 +295,36 @@ class TestCustomer360(CouCommon):
         self.assertFigures(self.customer_company, order_count=1)
         self.assertTrue(order)
 
+    def test_refresh_writes_changed_rows_only(self):
+        """A refresh writes the rows whose figures change (a stale value is
+        repaired, on the company and its contacts) and leaves the others."""
+        self._cou_create_order(self.customer_company, [(self.product_order, 2, 10.0)])
+        self._cou_create_order(self.customer_individual)
+        partners = self.customer_company | self.customer_individual
+        partners._cou_refresh_customer_360()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET customer_order_count ="
+            " jsonb_build_object(%s::text, 7) WHERE commercial_partner_id = %s",
+            [self.company_a.id, self.customer_company.id],
+        )
+        self.env.cr.execute(
+            "SELECT ctid::text FROM res_partner WHERE id = %s",
+            [self.customer_individual.id],
+        )
+        version = self.env.cr.fetchone()[0]
+        self.env.invalidate_all()
+        partners._cou_refresh_customer_360()
+        self.assertFigures(self.customer_company, order_count=1)
+        self.assertFigures(self.customer_contact, order_count=1)
+        self.assertFigures(self.customer_individual, order_count=1)
+        self.env.cr.execute(
+            "SELECT ctid::text FROM res_partner WHERE id = %s",
+            [self.customer_individual.id],
+        )
+        # a row version written again would have moved (same transaction)
+        self.assertEqual(self.env.cr.fetchone()[0], version, "unchanged: not written")
+
     def test_line_changes_on_confirmed_order(self):
         """Lines added or changed on a confirmed order, whichever way (the
         order form or the line itself, e.g. an extra product delivered), change

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from odoo.addons.crm_order_unified.models.res_partner import CUSTOMER_360_PREFETCH
+
 from .. import engine
 
 CUSTOMER_360_GROUP = "crm_order_unified.group_crm_order_unified_user"
@@ -22,10 +24,12 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     # Company-dependent like the core's Customer 360 figures (one jsonb value
-    # per company, written on the commercial entity and all its contacts).
+    # per company, written on the commercial entity and all its contacts);
+    # fetched with them (one query for the customer context of a document).
     customer_reorder_probability = fields.Float(
         string="Reorder Probability",
         company_dependent=True,
+        prefetch=CUSTOMER_360_PREFETCH,
         readonly=True,
         digits=(16, 2),
         groups=CUSTOMER_360_GROUP,
