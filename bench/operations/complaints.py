@@ -1,9 +1,11 @@
 """[complaint] Operations of the complaints feature (issue 4), at 100,000 complaints.
 
-- ``complaint_kanban_first_page``: what the complaints kanban loads when it opens
-  (``web_read_group`` by stage, then the first 40 cards of every unfolded column
-  with the card's fields), vs. the stock-Odoo way of finding complaints without a
-  helpdesk: searching the sale orders' chatter for "complaint" (first 40 messages).
+- ``complaint_kanban_first_page``: what the complaints kanban loads when it opens,
+  the calls and arguments of Odoo 18's web client (``web_read_group`` by stage,
+  lazy, ``read_progress_bar``, then the first 40 cards of every unfolded column
+  with the field specification read from the view), vs. the stock-Odoo way of
+  finding complaints without a helpdesk: searching the sale orders' chatter for
+  "complaint" (first 40 messages).
 - ``complaint_customer_counters``: open/total complaints of 1,000 customers (the
   partner smart button, one grouped query), vs. counting the same customers'
   chatter messages that mention a complaint.
@@ -14,28 +16,81 @@ customers, every stage of the default team, 10 % breached, with the
 chatter messages the baselines search (one per complaint on its order).
 """
 
+import json
 import sys
+
+from lxml import etree
 
 from odoo.tools import SQL
 
 from . import Operation, register
 
 TARGET = 100_000
-CARD_FIELDS = {
-    "name": {},
-    "reference": {},
-    "priority": {},
-    "sla_breached": {},
-    "is_closed": {},
-    "color": {},
-    "sla_resolution_deadline": {},
-    "activity_ids": {},
-    "tag_ids": {"fields": {"display_name": {}, "color": {}}},
-    "commercial_partner_id": {"fields": {"display_name": {}}},
-    "sale_order_id": {"fields": {"display_name": {}}},
-    "user_id": {"fields": {"display_name": {}}},
-    "stage_id": {"fields": {"display_name": {}}},
+# kanban cards per column and columns the web client loads (kanban view
+# defaults of Odoo 18's web client: relational_model.js, kanban_arch_parser.js)
+CARD_LIMIT = 40
+GROUP_LIMIT = 80
+COUNT_LIMIT = 10_000
+# fields a widget reads besides its own (the widgets' ``fieldDependencies``)
+WIDGET_DEPENDENCIES = {
+    "kanban_activity": [
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_state",
+        "activity_summary",
+        "activity_type_icon",
+        "activity_type_id",
+    ],
 }
+
+
+def kanban_calls(env, model):
+    """What the web client sends when it opens the kanban view of ``model``:
+    ``(aggregates, groupby, progress_bar, specification)`` read from the view
+    (its fields, the widgets' dependencies, the progress bar field; a
+    many2one is read with its display name, tags with their color)."""
+    result = env[model].get_views([(False, "kanban")])
+    arch = etree.fromstring(result["views"]["kanban"]["arch"])
+    fields_info = env[model].fields_get(attributes=["type", "aggregator"])
+    names = {}
+    for node in arch.iter("field"):
+        name = node.get("name")
+        if name in fields_info:
+            names.setdefault(name, node)
+        for dependency in WIDGET_DEPENDENCIES.get(node.get("widget"), ()):
+            names.setdefault(dependency, None)
+    progress = arch.find("progressbar")
+    progress_bar = None
+    if progress is not None:
+        names.setdefault(progress.get("field"), None)
+        progress_bar = {
+            "field": progress.get("field"),
+            "colors": json.loads(progress.get("colors")),
+            "help": progress.get("help", ""),
+        }
+    spec = {}
+    for name, node in names.items():
+        ftype = fields_info[name]["type"]
+        if ftype == "many2one":
+            spec[name] = {"fields": {"display_name": {}}}
+        elif ftype in ("one2many", "many2many"):
+            options = node is not None and node.get("options") or ""
+            if node is not None and node.get("widget") == "many2many_tags":
+                sub = {"display_name": {}}
+                if "color_field" in options:
+                    sub["color"] = {}
+                spec[name] = {"fields": sub}
+            else:
+                spec[name] = {}
+        else:
+            spec[name] = {}
+    groupby = arch.get("default_group_by")
+    aggregates = [
+        f"{name}:{fields_info[name]['aggregator']}"
+        for name in spec
+        if fields_info[name].get("aggregator") and name != groupby
+    ]
+    return aggregates, groupby, progress_bar, spec
 
 
 def _log(msg):
@@ -64,7 +119,8 @@ def _prepare(env, target=TARGET, commit=True):
         SQL(
             """
             WITH src AS (
-                SELECT so.id AS order_id, so.partner_id, p.commercial_partner_id,
+                SELECT so.id AS order_id, so.name AS order_name, so.partner_id,
+                    p.commercial_partner_id,
                     so.company_id, p.email,
                        row_number() OVER () AS n
                   FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
@@ -83,7 +139,8 @@ def _prepare(env, target=TARGET, commit=True):
                 partner_id,
                                        commercial_partner_id, email_from, channel,
                                            category_id, priority,
-                                       sale_order_id, product_id, stage_id, is_closed,
+                                       sale_order_id, sale_order_name, product_id,
+                                           stage_id, is_closed,
                                            date_open,
                                        date_last_stage_update, date_closed,
                                            first_response_date, sla_id,
@@ -99,7 +156,7 @@ def _prepare(env, target=TARGET, commit=True):
                    (ARRAY['email', 'phone', 'portal', 'in_person', 'other'])[1 +
                        mod(g, 5)],
                    ca[1 + mod(g, array_length(ca, 1))], mod(g, 4)::text, src.order_id,
-                       NULL,
+                       src.order_name, NULL,
                    st[1 + mod(g, array_length(st, 1))],
                    st[1 + mod(g, array_length(st, 1))] = ANY(%(closed)s::int[]),
                    opened, opened,
@@ -153,21 +210,30 @@ def _prepare(env, target=TARGET, commit=True):
 
 @register("complaint_kanban_first_page")
 def complaint_kanban_first_page(ctx):
-    """Open the complaints kanban at 100,000 complaints: columns by stage with
-    counts, then the first 40 cards of each unfolded column."""
+    """Open the complaints kanban at 100,000 complaints as the web client
+    does: the columns by stage with their counts (``web_read_group``, lazy:
+    folded stages stay closed), the progress bars (``read_progress_bar``),
+    then the first 40 cards of every open column (``web_search_read`` with
+    the card's field specification, counted up to 10,000)."""
     env = ctx.env
     _prepare(env)
-    Complaint = env["cou.complaint"].with_context(default_team_id=False)
+    aggregates, groupby, progress_bar, spec = kanban_calls(env, "cou.complaint")
+    context = {**env.context, "bin_size": True}
+    Complaint = env["cou.complaint"].with_context(context)
 
     def run(_i):
-        groups = Complaint.web_read_group([], ["stage_id"], ["stage_id"], lazy=False)[
-            "groups"
-        ]
+        groups = Complaint.web_read_group(
+            [], aggregates, [groupby], limit=GROUP_LIMIT, lazy=True
+        )["groups"]
+        if progress_bar:
+            Complaint.read_progress_bar([], groupby, progress_bar)
         for group in groups:
-            if group.get("__fold"):
+            if group.get("__fold") or not group[f"{groupby}_count"]:
                 continue
-            Complaint.web_search_read(
-                group["__domain"], CARD_FIELDS, limit=40, order="priority desc, id desc"
+            Complaint.with_context(
+                **{f"default_{groupby}": group[groupby] and group[groupby][0]}
+            ).web_search_read(
+                group["__domain"], spec, limit=CARD_LIMIT, count_limit=COUNT_LIMIT + 1
             )
 
     def baseline(_i):

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import ComplaintCommon
@@ -50,3 +53,69 @@ class TestComplaintPerformance(ComplaintCommon):
             teams = self._read_overview(count)
             with self.assertQueryCount(6):  # 5 figure families + the record rules
                 teams.read(DASHBOARD_FIELDS)
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintKanbanPerformance(ComplaintCommon):
+    """The kanban's progress bar counts the complaints with an activity only,
+    with the same result as the generic read_progress_bar."""
+
+    def test_progress_bar_counts_activity_states(self):
+        today = fields.Date.context_today(self.Complaint)
+        planned, late, due, idle, done = (
+            self._create_complaint(name=f"Bar {i}") for i in range(5)
+        )
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        for complaint, deadline in (
+            (planned, today + timedelta(days=3)),
+            (late, today - timedelta(days=2)),
+            (due, today),
+            (done, today),
+        ):
+            complaint.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=deadline,
+                user_id=self.user_agent.id,
+            )
+        done.activity_ids.action_feedback(feedback="Called")
+        self.env.flush_all()
+        progress_bar = {
+            "field": "activity_state",
+            "colors": {"planned": "success", "today": "warning", "overdue": "danger"},
+            "help": "",
+        }
+        domain = [("id", "in", (planned | late | due | idle | done).ids)]
+        result = self.Complaint.read_progress_bar(domain, "stage_id", progress_bar)
+        # what the generic implementation counts (every complaint's state)
+        expected = {}
+        for group in self.Complaint.read_group(
+            domain, ["__count"], ["stage_id", "activity_state"], lazy=False
+        ):
+            counts = expected.setdefault(
+                str(group["stage_id"][0]), dict.fromkeys(progress_bar["colors"], 0)
+            )
+            if group["activity_state"] in counts:
+                counts[group["activity_state"]] += group["__count"]
+        self.assertEqual(result, expected)
+        self.assertEqual(
+            result[str(self.stage_new.id)], {"planned": 1, "today": 1, "overdue": 1}
+        )
+
+    def test_kanban_cards_one_fetch(self):
+        """The kanban's cards (the fields of its arch) are fetched with the
+        search: the multi-company rule's check reads no second row set."""
+        self._create_complaint(name="Card")
+        arch = self.Complaint.get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        self.assertIn('name="company_id"', arch)
+        spec = {
+            "company_id": {"fields": {"display_name": {}}},
+            "name": {},
+            "stage_id": {"fields": {"display_name": {}}},
+            "activity_state": {},
+        }
+        Complaint = self.Complaint.with_user(self.user_agent)
+        Complaint.web_search_read([], spec, limit=40)  # warm-up
+        Complaint.env.invalidate_all()
+        # the cards with their columns (one fetch), the relations they show
+        with self.assertQueryCount(8):
+            Complaint.web_search_read([], spec, limit=40)
