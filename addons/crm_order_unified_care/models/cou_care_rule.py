@@ -1,10 +1,18 @@
-from odoo import api, fields, models
+from collections import namedtuple
+
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 # levels from the mildest; "none" is a line or order that matches nothing
 CARE_LEVELS = [("info", "Information"), ("warning", "Warning"), ("block", "Block")]
 CARE_LEVEL_RANK = {"none": 0, "info": 1, "warning": 2, "block": 3}
 CARE_TARGET_FIELDS = ("product_id", "categ_id", "product_tag_id")
+# what order entry needs of an applicable rule (cached, see _get_rule_data)
+CareRuleData = namedtuple(
+    "CareRuleData",
+    "id level sequence attribute_id company_id product_id categ_id product_tag_id "
+    "message portal_message alternative_product_ids",
+)
 
 
 class CouCareRule(models.Model):
@@ -155,7 +163,25 @@ class CouCareRule(models.Model):
         # constraints run on the fields given: check the rules given none
         rules._check_one_target()
         rules._check_attribute()
+        self.env.registry.clear_cache()  # _get_rule_data
         return rules
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env.registry.clear_cache()  # _get_rule_data
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()  # _get_rule_data
+        return res
+
+    def _update_field_translations(self, field_name, translations, *args, **kwargs):
+        res = super()._update_field_translations(
+            field_name, translations, *args, **kwargs
+        )
+        self.env.registry.clear_cache()  # _get_rule_data (translated messages)
+        return res
 
     # ------------------------------------------------------------
     # BUSINESS METHODS
@@ -178,16 +204,51 @@ class CouCareRule(models.Model):
         )
         return rules.with_env(self.env)
 
-    def _matches(self, product, attributes, category_ids, tag_ids, company):
-        """Whether the rule ``self`` applies to ``product`` for a customer
-        with ``attributes`` (pure Python over prefetched values)."""
-        self.ensure_one()
-        if self.attribute_id not in attributes:
+    @api.model
+    def _get_rule_data(self, companies):
+        """The applicable rules of ``companies`` as :class:`CareRuleData`, from
+        the highest level (then by sequence): no query once cached (order
+        entry computes them at each line edit). The cache is emptied when a
+        rule changes; a rule whose attribute or target is deleted keeps ids
+        that no customer or product holds any more, so it matches nothing."""
+        return self._get_rule_data_cached(tuple(sorted(companies.ids)))
+
+    @api.model
+    @tools.ormcache("company_ids", "self.env.lang")
+    def _get_rule_data_cached(self, company_ids):
+        companies = self.env["res.company"].browse(company_ids)
+        rules = self._get_applicable_rules(companies).sudo()
+        data = [
+            CareRuleData(
+                rule.id,
+                rule.level,
+                rule.sequence,
+                rule.attribute_id.id,
+                rule.company_id.id,
+                rule.product_id.id,
+                rule.categ_id.id,
+                rule.product_tag_id.id,
+                rule.message,
+                rule.portal_message,
+                tuple(rule.alternative_product_ids.ids),
+            )
+            for rule in rules
+        ]
+        data.sort(key=lambda r: (-CARE_LEVEL_RANK[r.level], r.sequence, r.id))
+        return tuple(data)
+
+    @api.model
+    def _data_matches(
+        self, rule, product, attribute_ids, category_ids, tag_ids, company_id
+    ):
+        """Whether ``rule`` (a :class:`CareRuleData`) applies to ``product``
+        for a customer with ``attribute_ids`` (pure Python)."""
+        if rule.attribute_id not in attribute_ids:
             return False
-        if self.company_id and self.company_id != company:
+        if rule.company_id and rule.company_id != company_id:
             return False
-        if self.product_id:
-            return self.product_id == product
-        if self.categ_id:
-            return self.categ_id.id in category_ids
-        return self.product_tag_id.id in tag_ids
+        if rule.product_id:
+            return rule.product_id == product.id
+        if rule.categ_id:
+            return rule.categ_id in category_ids
+        return rule.product_tag_id in tag_ids

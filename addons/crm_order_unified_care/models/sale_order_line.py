@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .cou_care_rule import CARE_LEVEL_RANK, CARE_LEVELS
+from .cou_care_rule import CARE_LEVELS
 
 
 class SaleOrderLine(models.Model):
@@ -48,12 +48,22 @@ class SaleOrderLine(models.Model):
     )
     def _compute_care(self):
         """Match the lines against the caution rules in a constant number of
-        queries whatever the number of lines and rules: the rules once, the
-        customers' attributes once, the products' categories and tags once."""
-        matches = self._get_care_matches()
+        queries whatever the number of lines and rules: the rules from a cache
+        (none), the customers' attributes in one query, the products'
+        categories and tags once; all in memory from there."""
+        matches = self._get_care_rule_matches()
         Rule = self.env["cou.care.rule"]
+        Product = self.env["product.product"]
+        alternative_ids = {
+            pid
+            for rules in matches.values()
+            for rule in rules
+            for pid in rule.alternative_product_ids
+        }
+        # the alternatives read with the lines' products (one read for both)
+        prefetch = (*self.product_id._origin.ids, *alternative_ids)
         for line in self:
-            rules = matches.get(line, Rule)
+            rules = matches.get(line)
             if not rules:
                 line.care_level = "none"
                 line.care_message = False
@@ -61,9 +71,6 @@ class SaleOrderLine(models.Model):
                 line.care_rule_ids = False
                 line.care_alternative_product_ids = False
                 continue
-            rules = rules.sorted(
-                lambda r: (-CARE_LEVEL_RANK[r.level], r.sequence, r.id)
-            )
             line.care_level = rules[0].level
             line.care_message = "\n".join(
                 dict.fromkeys(rule.message for rule in rules if rule.message)
@@ -75,13 +82,29 @@ class SaleOrderLine(models.Model):
                     if rule.portal_message or rule.message
                 )
             )
-            line.care_rule_ids = rules
+            line.care_rule_ids = Rule.browse([rule.id for rule in rules])
+            alternatives = Product.browse(
+                dict.fromkeys(
+                    pid for rule in rules for pid in rule.alternative_product_ids
+                )
+            ).with_prefetch(prefetch)
             line.care_alternative_product_ids = (
-                rules.alternative_product_ids - line.product_id
+                alternatives - line.product_id
             ).filtered("sale_ok")
 
     def _get_care_matches(self):
-        """Return ``{line: matching rules}`` for the lines of ``self`` that match."""
+        """Return ``{line: matching rules}`` (from the highest level) for the
+        lines of ``self`` that match."""
+        Rule = self.env["cou.care.rule"]
+        return {
+            line: Rule.browse([rule.id for rule in rules])
+            for line, rules in self._get_care_rule_matches().items()
+        }
+
+    def _get_care_rule_matches(self):
+        """Return ``{line: [CareRuleData]}`` (from the highest level) for the
+        lines of ``self`` that match: the cached rules, the customers'
+        attributes in one query."""
         lines = self.filtered(
             lambda line: line.product_id
             and not line.display_type
@@ -89,26 +112,42 @@ class SaleOrderLine(models.Model):
         )
         if not lines:
             return {}
-        rules = self.env["cou.care.rule"]._get_applicable_rules(
-            lines.order_id.company_id
-        )
+        Rule = self.env["cou.care.rule"]
+        rules = Rule._get_rule_data(lines.order_id.company_id)
         if not rules:
             return {}
-        rule_attributes = rules.attribute_id
+        rule_attribute_ids = {rule.attribute_id for rule in rules}
         customers = lines.order_id.partner_id.commercial_partner_id
-        attributes_of = {
-            customer: customer.care_attribute_ids & rule_attributes
-            for customer in customers
-        }
-        lines = lines.filtered(
-            lambda line: attributes_of[line.order_id.partner_id.commercial_partner_id]
+        attributes_of = dict.fromkeys(customers._origin.ids, frozenset())
+        companies = self.env.companies
+        links = (
+            self.env["cou.care.partner.attribute"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("partner_id", "in", customers._origin.ids),
+                    ("attribute_id", "in", list(rule_attribute_ids)),
+                    ("attribute_id.active", "=", True),
+                    "|",
+                    ("company_id", "=", False),
+                    ("company_id", "in", companies.ids),
+                ],
+                ["partner_id", "attribute_id"],
+            )
         )
-        if not lines:
-            return {}
-        by_categ = any(rules.mapped("categ_id"))
-        by_tag = any(rules.mapped("product_tag_id"))
+        for link in links:
+            attributes_of[link.partner_id.id] = attributes_of[link.partner_id.id] | {
+                link.attribute_id.id
+            }
+        by_categ = any(rule.categ_id for rule in rules)
+        by_tag = any(rule.product_tag_id for rule in rules)
         result = {}
         for line in lines:
+            attribute_ids = attributes_of.get(
+                line.order_id.partner_id.commercial_partner_id._origin.id
+            )
+            if not attribute_ids:
+                continue
             product = line.product_id
             category_ids = (
                 {
@@ -120,17 +159,14 @@ class SaleOrderLine(models.Model):
                 else ()
             )
             tag_ids = set(product.all_product_tag_ids.ids) if by_tag else ()
-            attributes = attributes_of[line.order_id.partner_id.commercial_partner_id]
-            company = line.order_id.company_id
-            matched = rules.browse(
-                [
-                    rule.id
-                    for rule in rules
-                    if rule._matches(
-                        product, attributes, category_ids, tag_ids, company
-                    )
-                ]
-            )
+            company_id = line.order_id.company_id.id
+            matched = [
+                rule
+                for rule in rules
+                if Rule._data_matches(
+                    rule, product, attribute_ids, category_ids, tag_ids, company_id
+                )
+            ]
             if matched:
                 result[line] = matched
         return result

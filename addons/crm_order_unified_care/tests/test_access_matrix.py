@@ -73,6 +73,8 @@ class TestAccessMatrixCare(AccessMatrixCase):
         ("cou.care.partner.attribute", "write"): "CRUD",
         ("cou.care.partner.attribute", "unlink"): "CRUD",
         ("cou.care.rule", "create"): "CRUD",
+        ("cou.care.rule", "write"): "CRUD",
+        ("cou.care.rule", "unlink"): "CRUD",
         ("sale.order", "create"): "CRUD",
         ("sale.order", "write"): "CRUD",
         ("sale.order.line", "create"): "CRUD",

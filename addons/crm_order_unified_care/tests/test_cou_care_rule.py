@@ -137,3 +137,34 @@ class TestCouCareRule(CouCareCommon):
         rule_product.message = "Beeswax and honey."
         rule_product.product_id = self.night_cream
         self.assertFalse(rule_product.is_broken)
+
+    def test_rule_changes_apply_to_the_next_line_edit(self):
+        """Order entry reads the rules from a cache: a rule created, changed,
+        translated, archived or deleted applies at once."""
+        self.customer_hana.care_attribute_ids = self.attr_sensitive
+        order = self._create_order(self.customer_hana, self.foundation, confirm=False)
+        line = order.order_line
+        level = self.rule_foundation.level
+        self.assertNotEqual(line.care_level, "none")
+        self.rule_foundation.write({"level": "info", "message": "Patch test first."})
+        line.invalidate_recordset()
+        self.assertEqual(line.care_level, "info")
+        self.assertEqual(line.care_message, "Patch test first.")
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.rule_foundation.update_field_translations(
+            "message", {"fr_FR": "Faites un test."}
+        )
+        line.invalidate_recordset()
+        self.assertEqual(
+            line.with_context(lang="fr_FR").care_message, "Faites un test."
+        )
+        self.rule_foundation.action_archive()
+        line.invalidate_recordset()
+        self.assertEqual(line.care_level, "none")
+        rule = self.rule_foundation.copy({"active": True, "level": level})
+        line.invalidate_recordset()
+        self.assertEqual(line.care_level, level)
+        self.assertEqual(line.care_rule_ids, rule)
+        rule.unlink()
+        line.invalidate_recordset()
+        self.assertEqual(line.care_level, "none")
