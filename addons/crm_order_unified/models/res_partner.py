@@ -402,7 +402,7 @@ class ResPartner(models.Model):
     # === CRUD METHODS === #
 
     def init(self):
-        super().init()
+        res = super().init()
         # The Customer 360 figures read, per contact, its open transfers and
         # its open receivables: small partial indexes (most transfers are
         # done, most receivables reconciled).
@@ -421,6 +421,7 @@ class ResPartner(models.Model):
             where="parent_state = 'posted' AND reconciled IS NOT TRUE"
             " AND date_maturity IS NOT NULL AND partner_id IS NOT NULL",
         )
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
