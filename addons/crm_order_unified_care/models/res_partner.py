@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
@@ -45,13 +47,30 @@ class ResPartner(models.Model):
     )
     @api.depends_context("company")
     def _compute_care_attribute_ids(self):
+        # one query for all the partners (order entry reads it at each line edit)
         companies = self.env.companies
+        links = (
+            self.env["cou.care.partner.attribute"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("partner_id", "in", self.commercial_partner_id._origin.ids),
+                    ("attribute_id.active", "=", True),
+                    "|",
+                    ("company_id", "=", False),
+                    ("company_id", "in", companies.ids),
+                ],
+                ["partner_id", "attribute_id"],
+            )
+        )
+        attribute_ids_of = defaultdict(dict)
+        for link in links:
+            attribute_ids_of[link.partner_id.id][link.attribute_id.id] = True
+        Attribute = self.env["cou.care.attribute"]
         for partner in self:
-            links = partner.commercial_partner_id.sudo().cou_care_link_ids
-            partner.care_attribute_ids = links.filtered(
-                lambda link: (not link.company_id or link.company_id in companies)
-                and link.attribute_id.active
-            ).attribute_id.sudo(False)
+            partner.care_attribute_ids = Attribute.browse(
+                list(attribute_ids_of[partner.commercial_partner_id._origin.id])
+            )
 
     def _inverse_care_attribute_ids(self):
         Link = self.env["cou.care.partner.attribute"]

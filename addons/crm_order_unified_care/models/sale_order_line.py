@@ -118,27 +118,13 @@ class SaleOrderLine(models.Model):
             return {}
         rule_attribute_ids = {rule.attribute_id for rule in rules}
         customers = lines.order_id.partner_id.commercial_partner_id
-        attributes_of = dict.fromkeys(customers._origin.ids, frozenset())
-        companies = self.env.companies
-        links = (
-            self.env["cou.care.partner.attribute"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("partner_id", "in", customers._origin.ids),
-                    ("attribute_id", "in", list(rule_attribute_ids)),
-                    ("attribute_id.active", "=", True),
-                    "|",
-                    ("company_id", "=", False),
-                    ("company_id", "in", companies.ids),
-                ],
-                ["partner_id", "attribute_id"],
-            )
-        )
-        for link in links:
-            attributes_of[link.partner_id.id] = attributes_of[link.partner_id.id] | {
-                link.attribute_id.id
-            }
+        # the customers' attributes in one query, kept in the cache for the
+        # next computation (the form computes the line before and after a change)
+        attributes_of = {
+            customer._origin.id: frozenset(customer.care_attribute_ids.ids)
+            & rule_attribute_ids
+            for customer in customers
+        }
         by_categ = any(rule.categ_id for rule in rules)
         by_tag = any(rule.product_tag_id for rule in rules)
         result = {}
