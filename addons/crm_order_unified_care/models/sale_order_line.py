@@ -117,9 +117,12 @@ class SaleOrderLine(models.Model):
         if not rules:
             return {}
         rule_attribute_ids = {rule.attribute_id for rule in rules}
-        customers = lines.order_id.partner_id.commercial_partner_id
         # the customers' attributes in one query, kept in the cache for the
-        # next computation (the form computes the line before and after a change)
+        # next computation (the form computes the line before and after a
+        # change); all active (the field keeps the active ones): not read again
+        customers = lines.order_id.partner_id.commercial_partner_id.with_context(
+            active_test=False
+        )
         attributes_of = {
             customer._origin.id: frozenset(customer.care_attribute_ids.ids)
             & rule_attribute_ids
