@@ -124,6 +124,19 @@ write_odoo_conf() {
 # the project's addons, comma-separated ($COU_ADDONS narrows them)
 project_addons() { "$PY" "$PROJECT_DIR/scripts/db.py" addons; }
 
+# prints those of the comma-separated modules $2 that are installed in
+# database $1 (installed=1) or not (installed=0), comma-separated
+modules_by_state() {
+    "$PY" - "$1" "$2" "$3" <<'PYEOF' 2>/dev/null || true
+import sys, psycopg2
+names = [n for n in sys.argv[2].split(",") if n]
+c = psycopg2.connect(dbname=sys.argv[1]); cr = c.cursor()
+cr.execute("SELECT name FROM ir_module_module WHERE state = 'installed' AND name = ANY(%s)", (names,))
+done = {row[0] for row in cr.fetchall()}
+print(",".join(n for n in names if (n in done) == (sys.argv[3] == "1")))
+PYEOF
+}
+
 # prints the state of crm_order_unified in database $1 (empty when absent)
 addon_state() {
     "$PY" - "$1" <<'PYEOF' 2>/dev/null || true

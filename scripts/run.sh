@@ -25,8 +25,13 @@ if db_exists "$DB_NAME" && [ "$(addon_state "$DB_NAME")" != installed ]; then
 fi
 if db_exists "$DB_NAME"; then
     info "upgrading the addons on database $DB_NAME (installing the ones it lacks)"
-    "${ODOO_BIN[@]}" $ODOO_ARGS -d "$DB_NAME" -i "$ADDONS" -u "$ADDONS" --stop-after-init \
-        --max-cron-threads=0 --log-level=warn || die "upgrading the addon on $DB_NAME failed (see above)."
+    # -i only for the addons not installed yet: -i on an installed module
+    # loads its data (demo included) in install mode again
+    INSTALLED="$(modules_by_state "$DB_NAME" "$ADDONS" 1)"
+    MISSING="$(modules_by_state "$DB_NAME" "$ADDONS" 0)"
+    "${ODOO_BIN[@]}" $ODOO_ARGS -d "$DB_NAME" ${MISSING:+-i "$MISSING"} ${INSTALLED:+-u "$INSTALLED"} \
+        --stop-after-init --max-cron-threads=0 --log-level=warn \
+        || die "upgrading the addon on $DB_NAME failed (see above)."
 else
     info "creating database $DB_NAME with the addons and demo data (first run: a few minutes)"
     trap 'drop_db "$DB_NAME" >/dev/null 2>&1 || true' EXIT
