@@ -39,6 +39,14 @@ DUPLICATE_KEYS = (
 # duplicates shown on the form's banner (the Open button lists them all)
 DUPLICATE_DISPLAY_LIMIT = 100
 
+# how a customer's deliveries are invoiced (res.partner.auto_invoice_policy;
+# also the segments' policy in crm_order_unified_order_flow_segment)
+AUTO_INVOICE_POLICIES = [
+    ("none", "No automatic invoicing"),
+    ("on_delivery", "On delivery"),
+    ("on_delivery_daily", "On delivery, one invoice per day"),
+]
+
 
 def name_key(name):
     """The normalised form of a customer name for duplicate detection."""
@@ -80,11 +88,7 @@ class ResPartner(models.Model):
     # === FIELDS === #
 
     auto_invoice_policy = fields.Selection(
-        selection=[
-            ("none", "No automatic invoicing"),
-            ("on_delivery", "On delivery"),
-            ("on_delivery_daily", "On delivery, one invoice per day"),
-        ],
+        selection=AUTO_INVOICE_POLICIES,
         string="Automatic Invoicing",
         company_dependent=True,
         help="On delivery: the invoice is created, posted and sent when the "

@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.crm_order_unified_order_flow.models.res_partner import (
+    AUTO_INVOICE_POLICIES,
+)
+
 # who decides how a segment's customers are invoiced
 SALE_MANAGER = "sales_team.group_sale_manager"
 
@@ -11,11 +15,7 @@ class CouSegment(models.Model):
     # === FIELDS === #
 
     auto_invoice_policy = fields.Selection(
-        selection=[
-            ("none", "No automatic invoicing"),
-            ("on_delivery", "On delivery"),
-            ("on_delivery_daily", "On delivery, one invoice per day"),
-        ],
+        selection=AUTO_INVOICE_POLICIES,
         string="Automatic Invoicing",
         tracking=True,
         help="How the members are invoiced when they have no policy of their own "

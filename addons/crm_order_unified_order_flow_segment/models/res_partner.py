@@ -1,5 +1,9 @@
 from odoo import api, fields, models
 
+from odoo.addons.crm_order_unified_order_flow.models.res_partner import (
+    AUTO_INVOICE_POLICIES,
+)
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -7,11 +11,7 @@ class ResPartner(models.Model):
     # === FIELDS === #
 
     cou_effective_invoice_policy = fields.Selection(
-        selection=[
-            ("none", "No automatic invoicing"),
-            ("on_delivery", "On delivery"),
-            ("on_delivery_daily", "On delivery, one invoice per day"),
-        ],
+        selection=AUTO_INVOICE_POLICIES,
         string="Automatic Invoicing Applied",
         compute="_compute_cou_effective_invoice_policy",
         help="The policy the order flow applies in the current company: the "
