@@ -14,6 +14,10 @@ as Odoo's own tests of ``call_kw`` get it). Other addons import it::
 
 from contextlib import contextmanager
 
+from freezegun import freeze_time
+
+from odoo import fields
+
 
 class ReadonlyCaseMixin:
     @contextmanager
@@ -49,11 +53,15 @@ class ReadonlyCaseMixin:
     def cou_assert_same_on_readonly(self, records, method, *args, **kwargs):
         """Call ``records.method(*args, **kwargs)`` (user and context of
         ``records``) on the normal cursor and on a read-only one: no write, no
-        error, and both results are equal; return it."""
+        error, and both results are equal; return it.
+
+        Both calls see the same clock (what is late, what is due: a second
+        that ends between them must not make the results differ)."""
         self.cou_assert_readonly_method(records._name, method)
-        expected = getattr(records, method)(*args, **kwargs)
-        with self.cou_readonly_env() as env:
-            readonly = records.with_env(records.env(cr=env.cr))
-            result = getattr(readonly, method)(*args, **kwargs)
+        with freeze_time(fields.Datetime.now()):
+            expected = getattr(records, method)(*args, **kwargs)
+            with self.cou_readonly_env() as env:
+                readonly = records.with_env(records.env(cr=env.cr))
+                result = getattr(readonly, method)(*args, **kwargs)
         self.assertEqual(result, expected)
         return result
