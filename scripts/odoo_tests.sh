@@ -1,4 +1,5 @@
-#!/usr/bin/env bas# Runs Odoo's own test suites of the modules the addons extend (issue 10)
+#!/usr/bin/env bash
+# Runs Odoo's own test suites of the modules the addons extend (issue 10)
 # with all the project's addons and their demo data installed.
 #
 # Odoo runs a module's at_install tests while load_module_graph
