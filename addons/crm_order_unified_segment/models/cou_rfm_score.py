@@ -352,6 +352,10 @@ class CouRfmScore(models.Model):
                            %(now)s
                   FROM cou_rfm_new n
                   JOIN cou_rfm_tmp t ON t.partner_id = n.partner_id
+                 -- in the order of the customers: each row's foreign-key check
+                 -- and index entries land next to the previous one's (half the
+                 -- time of a first run's insert in hash order, EXPLAIN ANALYZE)
+                 ORDER BY t.partner_id
                 """,
                 company=company.id,
                 now=now,
@@ -454,8 +458,7 @@ class CouRfmScore(models.Model):
                 order="id",
             )
         )
-        for segment in segments:
-            segment._swap_members(partner_ids=ids, wait=True)
+        segments._swap_members(partner_ids=ids, wait=True)
 
     # === RFM MATRIX (client action crm_order_unified_segment.rfm_matrix) === #
     @api.readonly
