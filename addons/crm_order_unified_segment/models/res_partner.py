@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import create_index
 
 from odoo.addons.crm_order_unified.models.res_partner import CUSTOMER_360_GROUP
 
@@ -169,6 +170,22 @@ class ResPartner(models.Model):
 
     def _search_rfm_segment(self, operator, value):
         return self._search_cou_rfm("segment_code", operator, value)
+
+    # === CRUD METHODS === #
+    def init(self):
+        res = super().init()
+        # The RFM recomputation maps every order's contact to its commercial
+        # entity: an index-only scan of 300 pages at 100,000 customers instead
+        # of a read of the whole partner table (9,600 pages, most of a cold
+        # run's time). Both columns are indexed already (id, commercial
+        # partner): no update of a partner becomes a non-HOT one.
+        create_index(
+            self.env.cr,
+            "cou_res_partner_commercial_idx",
+            self._table,
+            ["id", "commercial_partner_id"],
+        )
+        return res
 
     # === BUSINESS METHODS === #
     # the customer overview (Customer 360 tab)
