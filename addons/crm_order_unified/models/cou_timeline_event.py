@@ -821,6 +821,8 @@ class CouTimelineEvent(models.Model):
                 {
                     "code": code,
                     "model": model,
+                    # cut per thread on a page (the page's lower date bound)
+                    "paged": bool(page),
                     "categories": ["message", "activity"]
                     + (["sale"] if sent is not None else []),
                     "from": from_,
@@ -894,6 +896,9 @@ class CouTimelineEvent(models.Model):
         ]
         if page.get("date_to"):
             conditions.append(SQL("cou_thread_msg.date < %s", page["date_to"]))
+        if page.get("after"):
+            # SQL: no event older than it is on the page (see `_timeline_page_rows`)
+            conditions.append(SQL("cou_thread_msg.date >= %s", page["after"]))
         if page.get("before"):
             before_date, before_id = page["before"]
             conditions.append(
@@ -1041,27 +1046,35 @@ class CouTimelineEvent(models.Model):
             select.append(
                 SQL(
                     "CAST(%s AS %s) AS %s",
-                    column(name, False if name == "is_internal" else None),
+                    # the date, computed once per row (see below)
+                    SQL("cou_date.date")
+                    if name == "date"
+                    else column(name, False if name == "is_internal" else None),
                     SQL(sql_type),
                     SQL.identifier(name),
                 )
             )
         return SQL(
-            "SELECT %s FROM %s CROSS JOIN (VALUES %s) AS cou_kind(code) WHERE (%s) AND "
-            "(%s) AND (%s)",
+            "SELECT %s FROM %s CROSS JOIN (VALUES %s) AS cou_kind(code)"
+            # the date is compared, sorted on and selected: a subquery that
+            # PostgreSQL keeps apart (OFFSET 0) computes it once per row (an
+            # expression of the select list would be computed for each use,
+            # the paid date of an invoice reading its reconciliations twice)
+            " CROSS JOIN LATERAL (SELECT %s AS date OFFSET 0) AS cou_date"
+            " WHERE (%s) AND cou_date.date IS NOT NULL AND (%s) AND (%s)",
             SQL(", ").join(select),
             sources[0]["from"],
             SQL(", ").join(SQL("(%s)", source["code"]) for source in sources),
+            column("date"),
             # a CASE, not an OR: PostgreSQL would plan index paths for each arm
             SQL(
                 "CASE %s %s ELSE FALSE END",
                 kind,
                 SQL(" ").join(
                     SQL(
-                        "WHEN %s THEN (%s) AND (%s) IS NOT NULL",
+                        "WHEN %s THEN %s",
                         source["code"],
                         source.get("where") or SQL("TRUE"),
-                        source["columns"]["date"],
                     )
                     for source in sources
                 ),
@@ -1235,7 +1248,12 @@ class CouTimelineEvent(models.Model):
             }
         )
         events = self._timeline_page_rows(
-            partner, domain, categories, limit + 1, hints, before=before
+            partner,
+            domain,
+            categories,
+            limit + 1,
+            hints,
+            before=before,
         )
         has_more = len(events) > limit
         events = events[:limit]
@@ -1276,7 +1294,13 @@ class CouTimelineEvent(models.Model):
         }
 
     def _timeline_page_rows(
-        self, partner, domain, categories, limit, page_hints=None, before=None
+        self,
+        partner,
+        domain,
+        categories,
+        limit,
+        page_hints=None,
+        before=None,
     ):
         """Return the first ``limit`` events (dicts of the view's columns) of
         ``partner`` (a commercial partner) matching ``domain``, newest first,
@@ -1322,6 +1346,7 @@ class CouTimelineEvent(models.Model):
                 for event in events
             ]
         where = query.where_clause or SQL("TRUE")
+        customer = SQL("%s", partner.id)
         if before:
             # a row comparison names the (computed) date of each source once
             where = SQL(
@@ -1333,7 +1358,6 @@ class CouTimelineEvent(models.Model):
                 before[1],
             )
         wanted = set(categories or ())
-        contacts = SQL("CAST((SELECT cou_contacts.ids FROM cou_contacts) AS integer[])")
         access = {}
         branches = []
         # Sources may cut their rows per thread with the page's bounds
@@ -1346,11 +1370,107 @@ class CouTimelineEvent(models.Model):
             if hints
             else self
         )
-        # Sources reading the same rows (same model and FROM, e.g. a sale
-        # order's quotation, confirmation and cancellation) share one branch:
-        # fewer branches, less planning.
+        bound = SQL()
+        if hints:
+            # The newest event of each thread (as the page filters them) is an
+            # event of the customer: the ``limit``-th newest of them is a lower
+            # bound of the page's dates, so that each thread is read from
+            # there (its newest events), not ``limit`` events deep.
+            Heads = self.with_context(cou_timeline_page=dict(hints, limit=1))
+            heads = [
+                SQL(
+                    "SELECT date FROM (%s) AS %s WHERE %s",
+                    Heads._timeline_page_source_sql(group, customer, access),
+                    SQL.identifier(self._table),
+                    where,
+                )
+                for group in Heads._timeline_page_groups(wanted)
+                if group[0].get("paged")
+            ]
+            if heads:
+                bound = SQL(
+                    ", cou_bound AS (SELECT cou_heads.date FROM (%s) AS cou_heads"
+                    " ORDER BY cou_heads.date DESC LIMIT 1 OFFSET %s)",
+                    SQL(" UNION ALL ").join(heads),
+                    limit - 1,
+                )
+                Event = self.with_context(
+                    cou_timeline_page=dict(
+                        hints,
+                        limit=limit,
+                        after=SQL(
+                            "COALESCE((SELECT cou_bound.date FROM cou_bound),"
+                            " '-infinity')"
+                        ),
+                    )
+                )
+        for group in Event._timeline_page_groups(wanted):
+            branches.append(
+                SQL(
+                    "(SELECT * FROM (%s) AS %s WHERE %s ORDER BY date DESC, id DESC "
+                    "LIMIT %s)",
+                    Event._timeline_page_source_sql(group, customer, access),
+                    SQL.identifier(self._table),
+                    where,
+                    limit,
+                )
+            )
+        if not branches:
+            return []
+        self._timeline_flush()
+        page_sql = SQL(
+            """WITH cou_contacts AS (
+                   SELECT array_agg(id) AS ids FROM res_partner WHERE
+                       commercial_partner_id = %s
+               )%s
+               SELECT cou_page.*, (
+                          SELECT cou_user_partner.name FROM res_users AS cou_user
+                            JOIN res_partner AS cou_user_partner ON cou_user_partner.id
+                                = cou_user.partner_id
+                           WHERE cou_user.id = cou_page.user_id
+                      ) AS user_name
+                 FROM (SELECT * FROM (%s) AS %s ORDER BY date DESC, id DESC LIMIT %s)
+                     AS cou_page
+             ORDER BY cou_page.date DESC, cou_page.id DESC""",
+            customer,
+            bound,
+            SQL(" UNION ALL ").join(branches),
+            SQL.identifier(self._table),
+            limit,
+        )
+        self.env.cr.execute(page_sql)
+        return self.env.cr.dictfetchall()
+
+    def _timeline_page_source_sql(self, group, customer, access):
+        """The SELECT of the events of a group of sources (see
+        `_timeline_page_groups`) of the customer ``customer`` (SQL) only,
+        for the current user (``access``: a cache of the access SQL per
+        model)."""
+        source = group[0]
+        columns = source["columns"]
+        condition = SQL("(%s) = %s", columns["partner_id"], customer)
+        if isinstance(columns.get("contact_id"), SQL):
+            condition = SQL(
+                "(%s) = ANY(CAST((SELECT cou_contacts.ids FROM cou_contacts)"
+                " AS integer[])) AND %s",
+                columns["contact_id"],
+                condition,
+            )
+        if source["model"] not in access:
+            access[source["model"]] = self._timeline_access_sql(source["model"])
+        if len(group) == 1:
+            return self._timeline_source_sql(source, condition, access[source["model"]])
+        return self._timeline_merged_source_sql(
+            group, condition, access[source["model"]]
+        )
+
+    def _timeline_page_groups(self, wanted):
+        """The sources of a page (of the categories ``wanted``, all when
+        empty) in groups: sources reading the same rows (same model and FROM,
+        e.g. a sale order's quotation, confirmation and cancellation) share
+        one branch: fewer branches, less planning."""
         groups = []
-        for source in Event._get_timeline_sources():
+        for source in self._get_timeline_sources():
             columns = source["columns"]
             category = columns.get("category")
             if wanted and not (
@@ -1376,59 +1496,7 @@ class CouTimelineEvent(models.Model):
                     break
             else:
                 groups.append([source])
-        for group in groups:
-            source = group[0]
-            columns = source["columns"]
-            condition = SQL("(%s) = %s", columns["partner_id"], partner.id)
-            if isinstance(columns.get("contact_id"), SQL):
-                condition = SQL(
-                    "(%s) = ANY(%s) AND %s", columns["contact_id"], contacts, condition
-                )
-            if source["model"] not in access:
-                access[source["model"]] = self._timeline_access_sql(source["model"])
-            if len(group) == 1:
-                source_sql = self._timeline_source_sql(
-                    source, condition, access[source["model"]]
-                )
-            else:
-                source_sql = self._timeline_merged_source_sql(
-                    group, condition, access[source["model"]]
-                )
-            branches.append(
-                SQL(
-                    "(SELECT * FROM (%s) AS %s WHERE %s ORDER BY date DESC, id DESC "
-                    "LIMIT %s)",
-                    source_sql,
-                    SQL.identifier(self._table),
-                    where,
-                    limit,
-                )
-            )
-        if not branches:
-            return []
-        self._timeline_flush()
-        self.env.cr.execute(
-            SQL(
-                """WITH cou_contacts AS (
-                   SELECT array_agg(id) AS ids FROM res_partner WHERE
-                       commercial_partner_id = %s
-               )
-               SELECT cou_page.*, (
-                          SELECT cou_user_partner.name FROM res_users AS cou_user
-                            JOIN res_partner AS cou_user_partner ON cou_user_partner.id
-                                = cou_user.partner_id
-                           WHERE cou_user.id = cou_page.user_id
-                      ) AS user_name
-                 FROM (SELECT * FROM (%s) AS %s ORDER BY date DESC, id DESC LIMIT %s)
-                     AS cou_page
-             ORDER BY cou_page.date DESC, cou_page.id DESC""",
-                partner.id,
-                SQL(" UNION ALL ").join(branches),
-                SQL.identifier(self._table),
-                limit,
-            )
-        )
-        return self.env.cr.dictfetchall()
+        return groups
 
     def _timeline_flush(self):
         """Flush the fields the sources read (``_depends``) before the page
