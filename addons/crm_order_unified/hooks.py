@@ -8,6 +8,7 @@ CORE_TABLE_INDEXES = (
     "cou_mail_message_timeline_idx",
     "cou_stock_picking_open_partner_idx",
     "cou_account_move_line_open_partner_idx",
+    "cou_account_move_unpaid_partner_idx",
 )
 
 

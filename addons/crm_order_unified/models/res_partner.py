@@ -28,6 +28,43 @@ OVERVIEW_INVOICE_GROUPS = (
     "account.group_account_readonly"
 )
 OVERVIEW_ORDER_GROUPS = f"{OVERVIEW_DELIVERY_GROUPS},{OVERVIEW_INVOICE_GROUPS}"
+# Transfers neither done nor cancelled, listed (not "not in done, cancel", which
+# also matches an empty state): the partial index of open transfers serves them.
+OPEN_PICKING_STATES = ("draft", "waiting", "confirmed", "assigned")
+# The columns of the customer context's lists (the Customer tab of orders,
+# transfers and invoices), fetched with the lists' search in one query; with
+# the company, which the multi-company rule checks when the list is read.
+CONTEXT_LIST_FIELDS = {
+    "sale.order": (
+        "company_id",
+        "partner_id",
+        "name",
+        "date_order",
+        "client_order_ref",
+        "user_id",
+        "currency_id",
+        "amount_untaxed",
+        "state",
+    ),
+    "stock.picking": (
+        "company_id",
+        "partner_id",
+        "name",
+        "origin",
+        "scheduled_date",
+        "state",
+    ),
+    "account.move": (
+        "company_id",
+        "partner_id",
+        "name",
+        "invoice_date",
+        "invoice_date_due",
+        "currency_id",
+        "amount_residual_signed",
+        "payment_state",
+    ),
+}
 # The parts of the overview, each read by ``_get_customer_overview_<part>``:
 # the client reads the figure cards and the revenue chart for its first paint,
 # the rest right after it (``parts=OVERVIEW_AFTER_PAINT_PARTS``: segment and
@@ -325,68 +362,57 @@ class ResPartner(models.Model):
     @api.depends("commercial_partner_id")
     @api.depends_context("company", "uid")
     def _compute_customer_context(self):
-        """Last five confirmed/quoted orders, open deliveries and unpaid invoices
+        """Last five orders and quotations, open deliveries and unpaid invoices
         of each record's commercial entity, in the current company, restricted
         by the user's access rights (a salesman on "own documents" only sees his
-        own). Three searches for the whole recordset."""
+        own). One query per list for the whole recordset, which also fetches
+        the columns the Customer tab shows (``CONTEXT_LIST_FIELDS``): no
+        separate search of the contacts, no second read of the rows."""
         commercial = self.commercial_partner_id
         company = self.env.company
         per_partner = defaultdict(lambda: defaultdict(list))
-        sources = []
-        if self.env["sale.order"].has_access("read"):
-            sources.append(
-                (
-                    "customer_recent_order_ids",
-                    self.env["sale.order"].search(
-                        [
-                            ("partner_id", "child_of", commercial.ids),
-                            ("company_id", "=", company.id),
-                        ],
-                        order="date_order desc, id desc",
-                        # one customer (a form): fetch five, not its whole history
-                        limit=5 if len(commercial) == 1 else None,
-                    ),
-                    5,
-                )
+        found = {}  # several customers: the lists' records, to sort out
+        for fname, (model, domain, order, limit) in self._get_customer_context_lists(
+            commercial, company
+        ).items():
+            Model = self.env[model]
+            if not Model.has_access("read"):
+                continue
+            if limit and len(commercial) > 1:
+                # several customers (a list of documents): the first ``limit``
+                # of each, not their whole histories
+                domain = [
+                    (
+                        "id",
+                        "in",
+                        self._cou_first_per_customer(model, domain, order, limit),
+                    )
+                ]
+                limit = None
+            records = Model.search_fetch(
+                domain,
+                [
+                    name
+                    for name in CONTEXT_LIST_FIELDS[model]
+                    if Model._fields[name].is_accessible(self.env)
+                ],
+                order=order,
+                limit=limit,
             )
-        if self.env["stock.picking"].has_access("read"):
-            sources.append(
-                (
-                    "customer_open_picking_ids",
-                    self.env["stock.picking"].search(
-                        [
-                            ("partner_id", "child_of", commercial.ids),
-                            ("company_id", "=", company.id),
-                            ("picking_type_code", "=", "outgoing"),
-                            ("state", "not in", ("done", "cancel")),
-                        ],
-                        order="scheduled_date, id",
-                    ),
-                    None,
-                )
-            )
-        if self.env["account.move"].has_access("read"):
-            sources.append(
-                (
-                    "customer_unpaid_invoice_ids",
-                    self.env["account.move"].search(
-                        [
-                            ("partner_id", "child_of", commercial.ids),
-                            ("company_id", "=", company.id),
-                            ("move_type", "in", ("out_invoice", "out_refund")),
-                            ("state", "=", "posted"),
-                            ("payment_state", "in", ("not_paid", "partial")),
-                        ],
-                        order="invoice_date_due, id",
-                    ),
-                    None,
-                )
-            )
-        for fname, records, limit in sources:
-            for record in records:
-                ids = per_partner[record.partner_id.commercial_partner_id.id][fname]
-                if limit is None or len(ids) < limit:
-                    ids.append(record.id)
+            if len(commercial) == 1:
+                per_partner[commercial.id][fname] = records.ids
+            else:
+                found[fname] = records
+        if found:
+            # the contacts' commercial entities, one small read for all lists
+            self.env["res.partner"].union(
+                *(records.partner_id for records in found.values())
+            ).fetch(["commercial_partner_id"])
+            for fname, records in found.items():
+                for record in records:
+                    per_partner[record.partner_id.commercial_partner_id.id][
+                        fname
+                    ].append(record.id)
         for partner in self:
             values = per_partner[partner.commercial_partner_id.id]
             partner.customer_recent_order_ids = [
@@ -398,6 +424,70 @@ class ResPartner(models.Model):
             partner.customer_unpaid_invoice_ids = [
                 fields.Command.set(values["customer_unpaid_invoice_ids"])
             ]
+
+    @api.model
+    def _get_customer_context_lists(self, commercial, company):
+        """The lists of the customer context: ``{field: (model, domain, order,
+        limit per customer)}``. The documents of the customers' contacts are
+        found through their stored commercial entity (as the figures roll them
+        up), in one query with the list's own conditions; the open states are
+        listed (not "not done") so that the small partial index of open
+        transfers serves the search."""
+        customer = ("partner_id.commercial_partner_id", "in", commercial.ids)
+        return {
+            "customer_recent_order_ids": (
+                "sale.order",
+                [customer, ("company_id", "=", company.id)],
+                "date_order desc, id desc",
+                5,
+            ),
+            "customer_open_picking_ids": (
+                "stock.picking",
+                [
+                    customer,
+                    ("company_id", "=", company.id),
+                    ("picking_type_code", "=", "outgoing"),
+                    ("state", "in", OPEN_PICKING_STATES),
+                ],
+                "scheduled_date, id",
+                None,
+            ),
+            "customer_unpaid_invoice_ids": (
+                "account.move",
+                [
+                    customer,
+                    ("company_id", "=", company.id),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ],
+                "invoice_date_due, id",
+                None,
+            ),
+        }
+
+    @api.model
+    def _cou_first_per_customer(self, model, domain, order, limit):
+        """SQL subquery: the ids of the first ``limit`` records (in ``order``)
+        of each commercial entity among the ``model`` records matching
+        ``domain`` that the user may read."""
+        Model = self.env[model]
+        query = Model._search(domain)
+        table = query.table
+        query_sql = query.select(
+            SQL("%s AS id", SQL.identifier(table, "id")),
+            SQL(
+                "ROW_NUMBER() OVER (PARTITION BY (SELECT p.commercial_partner_id"
+                " FROM res_partner p WHERE p.id = %s) ORDER BY %s) AS rank",
+                SQL.identifier(table, "partner_id"),
+                Model._order_to_sql(order, query),
+            ),
+        )
+        return SQL(
+            "(SELECT ranked.id FROM (%s) AS ranked WHERE ranked.rank <= %s)",
+            query_sql,
+            limit,
+        )
 
     # === CRUD METHODS === #
 
@@ -420,6 +510,17 @@ class ResPartner(models.Model):
             ["partner_id"],
             where="parent_state = 'posted' AND reconciled IS NOT TRUE"
             " AND date_maturity IS NOT NULL AND partner_id IS NOT NULL",
+        )
+        # The customer context lists the unpaid invoices of a customer: a
+        # small partial index (most invoices are paid) instead of a read of
+        # the customer's whole invoice history.
+        create_index(
+            self.env.cr,
+            "cou_account_move_unpaid_partner_idx",
+            "account_move",
+            ["partner_id"],
+            where="move_type IN ('out_invoice', 'out_refund') AND state = 'posted'"
+            " AND payment_state IN ('not_paid', 'partial') AND partner_id IS NOT NULL",
         )
         return res
 
