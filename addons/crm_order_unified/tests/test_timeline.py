@@ -624,6 +624,59 @@ class TestTimelineSecurity(TimelineCommon):
         }
         self.assertTrue({self.own_order.id, self.other_order.id} <= ids)
 
+    def test_page_bound_ignores_threads_the_user_cannot_read(self):
+        """A page reads each thread from the newest events of all threads
+        on: threads the user may not read (another salesman's order, another
+        company's order) have newer messages, and must not hide the user's
+        older ones."""
+        company_b = self.env["res.company"].create({"name": "Timeline Company B2"})
+        order_b = self._create_order(company_id=company_b.id)
+        old, new = datetime(2024, 1, 1, 9, 0), datetime(2024, 9, 1, 9, 0)
+        for index in range(4):
+            for order, date in (
+                (self.own_order, old),
+                (self.other_order, new),
+                (order_b, new),
+            ):
+                order.message_post(
+                    message_type="comment",
+                    body=f"<p>m{index}</p>",
+                    subtype_xmlid="mail.mt_note",
+                ).date = date + timedelta(minutes=index)
+        for user in (
+            self.salesman,
+            new_test_user(
+                self.env,
+                login="cou_tl_manager_bound",
+                groups="sales_team.group_sale_manager",
+                company_id=self.company.id,
+                company_ids=[Command.set(self.company.ids)],
+            ),
+        ):
+            Event = self.env(user=user)["cou.timeline.event"]
+            Event.invalidate_model()
+            for categories in (None, ["message"]):
+                domain = [("partner_id", "=", self.customer.id)]
+                if categories:
+                    domain.append(("category", "in", categories))
+                expected = Event.search(domain).ids
+                seen, cursor = [], False
+                while True:
+                    page = Event.get_timeline_page(
+                        self.customer.id, categories=categories, cursor=cursor, limit=2
+                    )
+                    seen += [event["id"] for event in page["events"]]
+                    cursor = page["next_cursor"]
+                    if not cursor:
+                        break
+                self.assertEqual(seen, expected, f"{user.login} {categories}")
+                rows = {event_id // TIMELINE_CODE_SPAN for event_id in seen}
+                self.assertTrue(
+                    set(self.own_order.message_ids.ids) & rows,
+                    "the user's older messages are on the pages",
+                )
+                self.assertFalse(set(order_b.message_ids.ids) & rows)
+
     def test_other_company_never_shows(self):
         company_b = self.env["res.company"].create({"name": "Timeline Company B"})
         order_b = self._create_order(company_id=company_b.id)
