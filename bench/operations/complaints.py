@@ -12,8 +12,9 @@
 
 ``_prepare`` tops the database up with bulk SQL to 100,000 complaints (a no-op
 when they exist): rows as the ORM writes them, spread over the generated orders'
-customers, every stage of the default team, 10 % breached, with the
-chatter messages the baselines search (one per complaint on its order).
+customers, every stage of the default team, 10 % breached (the open ones
+with the "SLA Breach" activity the SLA job schedules for their responsible),
+with the chatter messages the baselines search (one per complaint on its order).
 """
 
 import json
@@ -71,8 +72,11 @@ def kanban_calls(env, model):
     spec = {}
     for name, node in names.items():
         ftype = fields_info[name]["type"]
+        invisible = node is not None and node.get("invisible") in ("1", "True")
         if ftype == "many2one":
-            spec[name] = {"fields": {"display_name": {}}}
+            # getFieldsSpec (relational_model/utils.js): no display name for
+            # an always invisible many2one
+            spec[name] = {"fields": {} if invisible else {"display_name": {}}}
         elif ftype in ("one2many", "many2many"):
             options = node is not None and node.get("options") or ""
             if node is not None and node.get("widget") == "many2many_tags":
@@ -98,6 +102,13 @@ def _log(msg):
 
 
 def _prepare(env, target=TARGET, commit=True):
+    _prepare_complaints(env, target)
+    _prepare_breach_activities(env)
+    if commit:
+        env.cr.commit()
+
+
+def _prepare_complaints(env, target):
     cr = env.cr
     cr.execute("SELECT count(*) FROM cou_complaint")
     existing = cr.fetchone()[0]
@@ -203,9 +214,72 @@ def _prepare(env, target=TARGET, commit=True):
     cr.execute("ANALYZE cou_complaint")
     cr.execute("ANALYZE mail_message")
     env.invalidate_all()
-    if commit:
-        cr.commit()
     _log("complaints ready")
+
+
+def _prepare_breach_activities(env):
+    """The "SLA Breach" activity that the product schedules for the
+    responsible of every open breached complaint (the SLA job does it when the
+    deadline passes, dated that day): one prototype through the ORM, the
+    others copied from its row in SQL (a no-op when they exist)."""
+    cr = env.cr
+    Complaint = env["cou.complaint"].sudo()
+    activity_type = Complaint._get_breach_activity_type()
+    candidates = SQL(
+        """cou_complaint c JOIN cou_complaint_team t ON t.id = c.team_id
+         WHERE c.reference LIKE %s AND c.active AND c.sla_breached
+           AND c.is_closed IS NOT TRUE AND COALESCE(c.user_id, t.user_id) IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM mail_activity a
+                            WHERE a.res_model = 'cou.complaint' AND a.res_id = c.id
+                              AND a.activity_type_id = %s)""",
+        "BENCH/%",
+        activity_type.id,
+    )
+    cr.execute(SQL("SELECT min(c.id), count(*) FROM %s", candidates))
+    first_id, count = cr.fetchone()
+    if not count:
+        return
+    _log(f"scheduling {count} SLA breach activities")
+    prototype = Complaint.browse(first_id)
+    activity = prototype._schedule_breach_activities()
+    activity.flush_recordset()
+    # dated on the breach, as the SLA job would have scheduled it
+    cr.execute(
+        SQL(
+            """UPDATE mail_activity SET date_deadline = %(when)s::date,
+                      create_date = %(when)s, write_date = %(when)s
+                WHERE id = %(id)s""",
+            when=prototype.sla_breach_date,
+            id=activity.id,
+        )
+    )
+    # the note and the record name hold the complaint's display name
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO mail_activity (res_model_id, res_id, activity_type_id,
+                user_id, request_partner_id, recommended_activity_type_id,
+                previous_activity_type_id, create_uid, write_uid, res_model,
+                res_name, summary, user_tz, date_deadline, date_done, note,
+                automated, active, create_date, write_date)
+            SELECT p.res_model_id, c.id, p.activity_type_id,
+                   COALESCE(c.user_id, t.user_id), p.request_partner_id,
+                   p.recommended_activity_type_id, p.previous_activity_type_id,
+                   p.create_uid, p.write_uid, p.res_model,
+                   c.reference || ' ' || c.name, p.summary, p.user_tz,
+                   c.sla_breach_date::date, p.date_done,
+                   replace(p.note, %(name)s, c.reference || ' ' || c.name),
+                   p.automated, p.active, c.sla_breach_date, c.sla_breach_date
+              FROM mail_activity p, %(candidates)s AND p.id = %(prototype)s
+            """,
+            name=prototype.display_name,
+            candidates=candidates,
+            prototype=activity.id,
+        )
+    )
+    cr.execute("ANALYZE mail_activity")
+    env.invalidate_all()
+    _log("SLA breach activities ready")
 
 
 @register("complaint_kanban_first_page")

@@ -5,7 +5,6 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.osv import expression
 from odoo.tools import (
     SQL,
     create_index,
@@ -1098,17 +1097,29 @@ class CouComplaint(models.Model):
     @api.readonly
     def read_progress_bar(self, domain, group_by, progress_bar):
         # A complaint without an open activity has no activity state (no
-        # color of the bar): count the complaints that have one only (the
-        # activities the state is computed from, see mail.activity.mixin's
-        # _read_group_groupby), instead of every complaint of the columns.
+        # color of the bar): count the complaints that have one only, by an
+        # inner join with their activities' states (see _read_group_groupby),
+        # instead of every complaint of the columns.
         if progress_bar.get("field") == "activity_state":
-            self.env["mail.activity"].flush_model(["res_model", "res_id", "active"])
-            with_activity = SQL(
-                "(SELECT res_id FROM mail_activity WHERE res_model = %s AND active)",
-                self._name,
-            )
-            domain = expression.AND([domain or [], [("id", "in", with_activity)]])
+            # the mixin's join flushes the other columns it reads
+            self.env["mail.activity"].flush_model(["active"])
+            self = self.with_context(cou_activity_state_inner_join=True)
         return super().read_progress_bar(domain, group_by, progress_bar)
+
+    def _read_group_groupby(self, groupby_spec, query):
+        sql = super()._read_group_groupby(groupby_spec, query)
+        if groupby_spec == "activity_state" and self.env.context.get(
+            "cou_activity_state_inner_join"
+        ):
+            # mail.activity.mixin LEFT JOINs the states of the records'
+            # activities (one row per record that has one); as an inner join,
+            # PostgreSQL reads the complaints that have an activity only (one
+            # hash join, not a semi-join plus the left join over every
+            # complaint)
+            alias = query.make_alias(self._table, "last_activity_state")
+            _kind, table, condition = query._joins[alias]
+            query._joins[alias] = (SQL("JOIN"), table, condition)
+        return sql
 
     @api.model
     def _get_shared_first_stage(self):
