@@ -377,7 +377,8 @@ class CouHistoryImportParser(models.AbstractModel):
         line_numbers = Counter()
         date_cache = {}
         non_product_cache = {}
-        number_cache = {}
+        qty_cache = {}
+        price_cache = {}
         data_rows = 0
         qty_digits = self.env["decimal.precision"].precision_get(
             "Product Unit of Measure"
@@ -467,26 +468,33 @@ class CouHistoryImportParser(models.AbstractModel):
                 reject(RejectedRow(rownum, "non_product", code, row))
                 continue
             # quantity and price
+            # parsed and rounded once per distinct text (rounded as the ORM
+            # stores them; + 0.0: no negative zero)
             raw_qty, raw_price = row[i_qty].strip(), row[i_price].strip()
-            qty = number_cache.get(raw_qty)
+            qty = qty_cache.get(raw_qty)
             if qty is None:
-                qty = number_cache[raw_qty] = parse_number(raw_qty, comma)
+                qty = parse_number(raw_qty, comma)
+                if not isinstance(qty, str):
+                    qty = float_round(qty, precision_digits=qty_digits) + 0.0
+                if len(qty_cache) > 100000:
+                    qty_cache.clear()
+                qty_cache[raw_qty] = qty
             if isinstance(qty, str):  # "bad" or "out_of_range"
                 reason = "bad_quantity" if qty == "bad" else qty
                 reject(RejectedRow(rownum, reason, row[i_qty], row))
                 continue
-            price = number_cache.get(raw_price)
+            price = price_cache.get(raw_price)
             if price is None:
-                price = number_cache[raw_price] = parse_number(raw_price, comma)
+                price = parse_number(raw_price, comma)
+                if not isinstance(price, str):
+                    price = float_round(price, precision_digits=price_digits) + 0.0
+                if len(price_cache) > 100000:
+                    price_cache.clear()
+                price_cache[raw_price] = price
             if isinstance(price, str):
                 reason = "bad_price" if price == "bad" else price
                 reject(RejectedRow(rownum, reason, row[i_price], row))
                 continue
-            if len(number_cache) > 100000:
-                number_cache.clear()
-            # rounded as the ORM stores them; + 0.0: no negative zero
-            qty = float_round(qty, precision_digits=qty_digits) + 0.0
-            price = float_round(price, precision_digits=price_digits) + 0.0
             if not qty:
                 reject(RejectedRow(rownum, "zero_quantity", raw_qty, row))
                 continue
@@ -683,6 +691,11 @@ class CouHistoryImportParser(models.AbstractModel):
         earlier sales of the same product; unmatched quantities are rejected.
         Cancellation orders themselves are not imported."""
         orders = parsed["orders"]
+        if not any(order.is_cancel for order in orders.values()):
+            # nothing to net: every line has a positive quantity (negative
+            # ones without cancellation marker and zero ones are rejected)
+            parsed["netted"] = 0
+            return
         # (customer key, code) -> [(date, ref, line)]
         sales = defaultdict(list)
         cancels = []

@@ -470,7 +470,7 @@ class CouHistoryImportRun(models.Model):
                 raise UserError(
                     self.env._("This import's file belongs to another record.")
                 )
-            content = base64.b64decode(attachment.sudo().datas)
+            content = attachment.sudo().raw
             return self._import_read_rows(
                 content=content,
                 file_name=self.file_name,
@@ -520,6 +520,15 @@ class CouHistoryImportRun(models.Model):
         )
         if default_currency and not default_currency.active:
             default_currency.sudo().active = True  # orders in it need it active
+        steps = {}
+        step_start = time.perf_counter()
+
+        def step(name):
+            nonlocal step_start
+            now = time.perf_counter()
+            steps[name] = round(now - step_start, 1)
+            step_start = now
+
         try:
             self._import_check_document_rights(self._import_options())
             parsed = self._import_analyze(
@@ -556,6 +565,7 @@ class CouHistoryImportRun(models.Model):
         )
         if commit:
             cr.commit()  # pylint: disable=invalid-commit (resumable import: keep progress)
+        step("read and check")
         try:
             new_count = len(parsed["new_customers"]) + len(parsed["new_products"])
             if progress:
@@ -564,6 +574,7 @@ class CouHistoryImportRun(models.Model):
                 customers, created_ids, products = self._import_create_records(parsed)
             if progress:
                 progress("create", new_count, new_count)
+            step("customers and products")
             cache = self.env["cou.history.import.writer"]._build_cache(
                 self, customers, products, created_ids
             )
@@ -572,7 +583,9 @@ class CouHistoryImportRun(models.Model):
             partner_ids = self._import_write_orders(
                 parsed, customers, cache, commit, progress
             )
+            step("orders")
             self._import_refresh_customer_360(partner_ids, commit, progress)
+            step("figures")
         except Exception as e:
             if commit:
                 cr.rollback()
@@ -594,6 +607,13 @@ class CouHistoryImportRun(models.Model):
                 cr.commit()  # pylint: disable=invalid-commit (resumable import: keep progress)
             _logger.warning("order history import %s failed: %s", self.id, e)
             return False
+        _logger.info(
+            "order history import %s: %s lines in %.1f s, steps (s): %s",
+            self.id,
+            parsed["lines_total"],
+            time.time() - started,
+            steps,
+        )
         self._import_write(
             {
                 "state": "done",

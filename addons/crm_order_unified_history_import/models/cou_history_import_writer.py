@@ -165,9 +165,10 @@ class CouHistoryImportWriter(models.AbstractModel):
                 mail_create_nosubscribe=True,
             )
             keys = list(new)
+            vals_list = self._with_defaults(Partner, [new[k] for k in keys])
             for start in range(0, len(keys), 2000):
                 chunk = keys[start : start + 2000]
-                partners = Partner.create([new[k] for k in chunk])
+                partners = Partner.create(vals_list[start : start + 2000])
                 customers.update(zip(chunk, partners.ids, strict=False))
                 created.extend(partners.ids)
         return customers, created
@@ -184,22 +185,53 @@ class CouHistoryImportWriter(models.AbstractModel):
                 mail_create_nosubscribe=True,
             )
             codes = list(new)
-            for start in range(0, len(codes), 2000):
-                chunk = codes[start : start + 2000]
-                templates = Template.create(
-                    [
-                        dict(
-                            new[c],
-                            invoice_policy=invoice_policy,
-                            taxes_id=[Command.clear()],
-                        )
-                        for c in chunk
-                    ]
-                )
+            vals_list = self._with_defaults(
+                Template,
+                [
+                    dict(
+                        new[c],
+                        invoice_policy=invoice_policy,
+                        taxes_id=[Command.clear()],
+                    )
+                    for c in codes
+                ],
+            )
+            # in chunks of 10,000: each create() runs account's constraint
+            # _check_uom_not_in_invoice once, a scan of the journal items
+            for start in range(0, len(codes), 10000):
+                chunk = codes[start : start + 10000]
+                templates = Template.create(vals_list[start : start + 10000])
                 products.update(
                     zip(chunk, templates.product_variant_id.ids, strict=False)
                 )
         return products
+
+    @api.model
+    def _with_defaults(self, Model, vals_list):
+        """``vals_list`` completed with the defaults of the other fields, read
+        once for all records instead of once per record in ``create()`` (a
+        default may run a query: account's invoice report default on
+        partners). Only when the defaults are the same on a second read (no
+        default that differs per record) and every dict has the same keys;
+        otherwise ``vals_list`` as it is, for ``create()`` to complete."""
+        if not vals_list or any(
+            vals.keys() != vals_list[0].keys() for vals in vals_list
+        ):
+            return vals_list
+        first = Model._add_missing_default_values(dict(vals_list[0]))
+        if first != Model._add_missing_default_values(dict(vals_list[0])):
+            return vals_list
+        defaults = {k: v for k, v in first.items() if k not in vals_list[0]}
+        return [
+            {
+                **{
+                    k: list(v) if isinstance(v, list) else v
+                    for k, v in defaults.items()
+                },
+                **vals,
+            }
+            for vals in vals_list
+        ]
 
     # === BUSINESS METHODS === #
     # orders and lines (COPY)
@@ -298,35 +330,126 @@ class CouHistoryImportWriter(models.AbstractModel):
         order_ids = self._sequence_ids("sale_order_id_seq", len(batch))
         lines_count = sum(len(o.lines) for o in batch)
         line_ids = iter(self._sequence_ids("sale_order_line_id_seq", lines_count))
-        order_rows, line_rows = [], []
-        for order, order_id in zip(batch, order_ids, strict=False):
-            lines = [
-                self._prepare_line_row(context, order, order_id, next(line_ids), line)
-                for line in order.lines
-            ]
-            order_rows.append(self._prepare_order_row(context, order, order_id, lines))
-            line_rows.extend(lines)
         order_defaults = context["order_defaults"]
         line_defaults = context["line_defaults"]
+        # the lines as COPY text, written row by row into one buffer (the
+        # values of _prepare_line_row, formatted from per-order, per-product
+        # and per-amount parts: no per-column call per line)
+        line_buf = io.StringIO()
+        line_end = (
+            "\t" + "\t".join(map(_copy_text, line_defaults.values())) + "\n"
+            if line_defaults
+            else "\n"
+        )
+        order_rows, all_line_ids = [], []
+        for order, order_id in zip(batch, order_ids, strict=False):
+            ids = [next(line_ids) for _line in order.lines]
+            all_line_ids.extend(ids)
+            subtotals, statuses = self._write_line_rows(
+                context, order, order_id, ids, line_buf.write, line_end
+            )
+            order_rows.append(
+                self._prepare_order_row(context, order, order_id, subtotals, statuses)
+            )
         self._copy(
             "sale_order",
             [*SaleOrderRow._fields, *order_defaults],
             order_rows,
             tail=tuple(order_defaults.values()),
         )
-        self._copy(
-            "sale_order_line",
-            [*SaleOrderLineRow._fields, *line_defaults],
-            line_rows,
-            tail=tuple(line_defaults.values()),
+        line_buf.seek(0)
+        self._copy_buffer(
+            "sale_order_line", [*SaleOrderLineRow._fields, *line_defaults], line_buf
         )
         self._copy(
             "sale_order_tag_rel",
             OrderTagRow._fields,
             [OrderTagRow(order_id=oid, tag_id=context["tag_id"]) for oid in order_ids],
         )
-        self._recompute_others(order_ids, [row.id for row in line_rows], cache)
+        self._recompute_others(order_ids, all_line_ids, cache)
         return order_ids, lines_count
+
+    @api.model
+    def _write_line_rows(self, cache, order, order_id, line_ids, write, end="\n"):
+        """Write the COPY text of the lines of ``order`` with ``write``: the
+        rows of :meth:`_prepare_line_row` (the test
+        ``test_import_line_rows_text`` compares them), without its per-column
+        formatting.
+
+        :returns: (the lines' subtotals, their invoice statuses)
+        """
+        partner_id = cache["customers"][order.customer_key]
+        header = cache["headers"][partner_id]
+        _currency, digits, _rounding = self._currency(cache, order.currency_id)
+        salesman = _copy_text(header["user_id"] or None)
+        head = (
+            f"\t{order_id}\t10\t{cache['company'].id}\t{order.currency_id}"
+            f"\t{partner_id}\t{salesman}\t"
+        )
+        stamp = cache.get("line_stamp")
+        if stamp is None:
+            uid, now = cache["uid"], cache["now"]
+            stamp = cache["line_stamp"] = f"{uid}\t{now}\t{uid}\t{now}\t"
+        tail = f"\t0.0\t{_copy_text(header['warehouse_id'] or None)}\t{stamp}"
+        amounts = cache.setdefault("line_amounts", {})
+        line_products = cache.setdefault("line_products", {})
+        price_digits = cache["price_digits"]
+        invoice_all = cache["invoice_all"]
+        subtotals, statuses = [], []
+        for line_id, line in zip(line_ids, order.lines, strict=True):
+            product_id = cache["product_ids"][line.code]
+            prod = line_products.get(product_id)
+            if prod is None:
+                product = cache["products"][product_id]
+                policy = product["policy"]
+                method = "stock_move" if product["type"] == "consu" else "manual"
+                delivered = False
+                if invoice_all and policy != "order":
+                    policy, method, delivered = "order", "manual", True
+                prod = line_products[product_id] = (
+                    f"{product_id}\t{product['uom_id']}\tsale\t",
+                    policy == "order",
+                    method,
+                    delivered,
+                    str(product["sale_delay"]),
+                    _copy_text(product["display_name"]),
+                )
+            prod_text, invoiced_on_order, method, delivered, lead, display = prod
+            qty, price = line.qty, line.price
+            amount = amounts.get((qty, price, digits))
+            if amount is None:
+                subtotal = float_round(qty * price, precision_digits=digits)
+                price_reduce = (
+                    float_round(subtotal / qty, precision_digits=price_digits)
+                    if qty
+                    else 0.0
+                )
+                amount = amounts[qty, price, digits] = (
+                    subtotal,
+                    f"{qty}\t{price}\t0.0\t{subtotal}\t0.0\t{subtotal}\t"
+                    f"{price_reduce}\t{price_reduce}\t{price}\t",
+                )
+            subtotal, amount_text = amount
+            if invoiced_on_order:
+                qty_to_invoice, to_invoice = qty, subtotal
+            else:
+                qty_to_invoice, to_invoice = 0.0, 0.0
+            if qty_to_invoice:
+                status = "to invoice"
+            elif qty <= 0:
+                status = "invoiced"
+            else:
+                status = "no"
+            subtotals.append(subtotal)
+            statuses.append(status)
+            name = _copy_text(f"[{line.code}] {line.name}") if line.name else display
+            write(
+                f"{line_id}{head}{prod_text}{name}\t{amount_text}{method}\t"
+                f"{qty if delivered else 0.0}\t0.0\t{qty_to_invoice}\t{status}\t"
+                f"0.0\t{to_invoice}\t\\N\t\\N\t{lead}{tail}"
+                f"{_copy_text(f'{order.ref}#{line.line_no}')}{end}"
+            )
+        return subtotals, statuses
 
     @api.model
     def _sequence_ids(self, sequence, count):
@@ -352,6 +475,16 @@ class CouHistoryImportWriter(models.AbstractModel):
             write("\t".join(map(_copy_text, row)))
             write(end)
         buf.seek(0)
+        query = SQL(
+            "COPY %s (%s) FROM STDIN",
+            SQL.identifier(table),
+            SQL(", ").join(SQL.identifier(c) for c in columns),
+        )
+        self.env.cr._obj.copy_expert(query.code, buf)
+
+    @api.model
+    def _copy_buffer(self, table, columns, buf):
+        """Bulk insert with COPY of ``buf``, rows already in COPY text format."""
         query = SQL(
             "COPY %s (%s) FROM STDIN",
             SQL.identifier(table),
@@ -512,9 +645,9 @@ class CouHistoryImportWriter(models.AbstractModel):
         )
 
     @api.model
-    def _prepare_order_row(self, cache, order, order_id, lines):
+    def _prepare_order_row(self, cache, order, order_id, subtotals, statuses):
         """The sale_order row the ORM would write for a confirmed, locked order
-        whose lines are ``lines`` (SaleOrderLineRow)."""
+        whose lines have these subtotals and invoice statuses."""
         partner_id = cache["customers"][order.customer_key]
         header = cache["headers"][partner_id]
         currency_id = order.currency_id
@@ -540,10 +673,8 @@ class CouHistoryImportWriter(models.AbstractModel):
             ]._get_conversion_rate(
                 cache["company_currency"], currency, cache["company"], date.date()
             )
-        untaxed = float_round(
-            sum(line.price_subtotal for line in lines), precision_digits=digits
-        )
-        statuses = {line.invoice_status for line in lines}
+        untaxed = float_round(sum(subtotals), precision_digits=digits)
+        statuses = set(statuses)
         if "to invoice" in statuses:
             status = "to invoice"
         elif statuses == {"invoiced"}:

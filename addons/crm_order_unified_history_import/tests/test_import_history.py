@@ -13,6 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..models.cou_history_import_writer import _copy_text
 from .common import CouHistoryImportCommon
 
 DATA = os.path.join(os.path.dirname(__file__), "data", "history_sample.csv")
@@ -382,6 +383,47 @@ class TestImportHistory(CouHistoryImportCommon):
                 self.assertFalse(
                     diff, f"{ref}: sale_order_line columns differ (imported, ORM)"
                 )
+
+    def _check_line_rows_text(self, **run_values):
+        """Import with ``run_values``; every line's COPY text must be the row
+        of ``_prepare_line_row`` formatted column by column."""
+        Writer = type(self.env["cou.history.import.writer"])
+        original = Writer._write_line_rows
+        checked = []
+
+        def write_line_rows(writer, cache, order, order_id, line_ids, write, end):
+            parts = []
+            result = original(
+                writer, cache, order, order_id, line_ids, parts.append, end
+            )
+            expected = [
+                "\t".join(
+                    map(
+                        _copy_text,
+                        writer._prepare_line_row(cache, order, order_id, lid, line),
+                    )
+                )
+                + end
+                for lid, line in zip(line_ids, order.lines, strict=True)
+            ]
+            self.assertEqual(parts, expected, order.ref)
+            checked.extend(parts)
+            for part in parts:
+                write(part)
+            return result
+
+        with patch.object(Writer, "_write_line_rows", write_line_rows):
+            run = self._run(**run_values)
+            run.action_process()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(len(checked), run.lines_created)
+        self.assertTrue(checked)
+
+    def test_import_line_rows_text(self):
+        self._check_line_rows_text()
+
+    def test_import_line_rows_text_invoices(self):
+        self._check_line_rows_text(create_invoices=True, cancel_mode="refund")
 
     def test_import_figures_equal_manual_history(self):
         """Customer 360 of an imported customer = the same history entered by hand."""
