@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import fields
 from odoo.tests import tagged
 
@@ -119,3 +121,113 @@ class TestComplaintKanbanPerformance(ComplaintCommon):
         # the cards with their columns (one fetch), the relations they show
         with self.assertQueryCount(8):
             Complaint.web_search_read([], spec, limit=40)
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintKanbanFirstPage(ComplaintCommon):
+    """What the web client loads when the complaints kanban opens: the stage
+    columns with their counts, the progress bars, the first 40 cards of every
+    open column with the card's fields (as bench complaint_kanban_first_page
+    sends them). A fixed number of queries, whatever the number of cards,
+    tags and activities."""
+
+    def _kanban_spec(self, Complaint):
+        arch = etree.fromstring(
+            Complaint.get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        )
+        fields_info = Complaint.fields_get(attributes=["type"])
+        spec = {}
+        for node in arch.iter("field"):
+            name = node.get("name")
+            ftype = fields_info[name]["type"]
+            if ftype == "many2one":
+                invisible = node.get("invisible") in ("1", "True")
+                spec[name] = {"fields": {} if invisible else {"display_name": {}}}
+            elif node.get("widget") == "many2many_tags":
+                spec[name] = {"fields": {"display_name": {}, "color": {}}}
+            else:
+                spec[name] = {}
+        # the kanban_activity widget's dependencies
+        for name in (
+            "activity_exception_decoration",
+            "activity_exception_icon",
+            "activity_state",
+            "activity_summary",
+            "activity_type_icon",
+            "activity_type_id",
+        ):
+            spec.setdefault(name, {})
+        spec["activity_type_id"] = {"fields": {"display_name": {}}}
+        return spec
+
+    def _open_kanban(self, Complaint, spec):
+        groups = Complaint.web_read_group(
+            [], ["rating_last_value:avg"], ["stage_id"], limit=80, lazy=True
+        )["groups"]
+        Complaint.read_progress_bar(
+            [],
+            "stage_id",
+            {
+                "field": "activity_state",
+                "colors": {
+                    "planned": "success",
+                    "today": "warning",
+                    "overdue": "danger",
+                },
+                "help": "",
+            },
+        )
+        columns = []
+        for group in groups:
+            if group["__fold"] or not group["stage_id_count"]:
+                continue
+            result = Complaint.with_context(
+                default_stage_id=group["stage_id"][0]
+            ).web_search_read(group["__domain"], spec, limit=40, count_limit=10001)
+            columns.append((len(result["records"]), result["length"]))
+        return columns
+
+    def _create_cards(self, count):
+        tag = self.env["cou.complaint.tag"].create({"name": f"Perf tag {count}"})
+        complaints = self.Complaint.create(
+            [
+                {
+                    "name": f"Card {count} {i}",
+                    "team_id": self.team.id,
+                    "partner_id": self.contact.id,
+                    "user_id": self.user_agent.id,
+                    "tag_ids": [(4, tag.id)],
+                }
+                for i in range(count)
+            ]
+        )
+        (complaints[: count // 3]).write({"stage_id": self.stage_progress.id})
+        for complaint in complaints[::2]:
+            complaint.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_todo",
+                user_id=self.user_agent.id,
+                summary="Call back",
+            )
+        self.env.flush_all()
+
+    def test_kanban_first_page_queries(self):
+        """10 cards or 90 (more than a column's first page: the column's
+        count is queried too), the same queries, as an agent (team record
+        rule): the columns, their stages, the progress bars, then per open
+        column the cards, their tags, their activities (mail.activity's
+        access check reads the complaints again) and the count; once, the
+        team and members of the rule, the tags, activity types and the
+        customers' and users' names."""
+        Complaint = self.Complaint.with_user(self.user_agent)
+        spec = self._kanban_spec(Complaint)
+        self.assertEqual(spec["company_id"], {"fields": {}})
+        for count in (10, 90):
+            self._create_cards(count)
+            self._open_kanban(Complaint, spec)  # warm-up (rules, groups, views)
+            Complaint.env.invalidate_all()
+            with self.assertQueryCount(25):
+                columns = self._open_kanban(Complaint, spec)
+            self.assertTrue(columns)
+        # a column longer than its first page: 40 cards and its count
+        self.assertIn(40, [cards for cards, _length in columns])
+        self.assertGreater(max(length for _cards, length in columns), 40)
