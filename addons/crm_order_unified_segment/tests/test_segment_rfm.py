@@ -238,6 +238,47 @@ class TestSegmentRfm(CouSegmentCommon):
         with self.assertQueryCount(12):
             segment._swap_members()
 
+    def test_segment_rfm_segments_swapped_together(self):
+        """The RFM segments of a company are swapped in one statement (one
+        scan of the scores and of their members): all eleven cost the queries
+        of one, members and figures stay those of one segment at a time, and
+        the scheduled job makes them one chunk."""
+        self._recompute()
+        rfm = self.env["cou.segment"].search(
+            [("company_id", "=", self.company.id), ("segment_type", "=", "rfm")]
+        )
+        self.assertEqual(len(rfm), 11)
+        figures = {s: (s.member_count, s.revenue, s.revenue_share) for s in rfm}
+        members = {s: self._members(s) for s in rfm}
+        # a customer moved by hand out of "loyal": the next swap brings them back
+        loyal = self._rfm_segment("loyal")
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM cou_segment_member WHERE segment_id = %s"
+                " AND partner_id = %s",
+                loyal.id,
+                self.a.id,
+            )
+        )
+        self.env.invalidate_all()
+        with self.assertQueryCount(12):
+            swapped = rfm._swap_members()
+        self.assertEqual(swapped, rfm)
+        self.assertEqual({s: self._members(s) for s in rfm}, members)
+        self.assertEqual(
+            {s: (s.member_count, s.revenue, s.revenue_share) for s in rfm}, figures
+        )
+        rule = self.env["cou.segment"].create(
+            {
+                "name": "COU big",
+                "domain": "[('rfm_monetary_score', '>=', 4)]",
+                "company_id": self.company.id,
+            }
+        )
+        self.assertEqual(
+            (rule | rfm)._get_swap_batches(), [rule.ids, rfm.ids], "rule alone"
+        )
+
     @mute_logger("odoo.addons.crm_order_unified_segment.models.cou_segment")
     def test_segment_rfm_job_skips_company_locked_by_other_worker(self):
         """The RFM of a company that another worker is recomputing is skipped."""
