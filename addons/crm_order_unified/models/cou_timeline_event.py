@@ -1364,7 +1364,13 @@ class CouTimelineEvent(models.Model):
         # (``page_hints``, see `_timeline_thread_page_sql`): only when no
         # other filter of the domain or of the rules (search, the portal rule
         # on ``is_internal``) could drop rows after that cut.
-        hints = page_hints if page_hints and not self.env.user.share else None
+        # (an internal user: ``share`` is computed from this group, read
+        # from the groups' cache instead of fetching the user's row)
+        hints = (
+            page_hints
+            if page_hints and self.env.user.has_group("base.group_user")
+            else None
+        )
         Event = (
             self.with_context(cou_timeline_page=dict(hints, limit=limit))
             if hints
