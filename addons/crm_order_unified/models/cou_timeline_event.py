@@ -336,6 +336,13 @@ class CouTimelineEvent(models.Model):
             constant): the categories it can yield, so that a page filtered
             on other categories skips the source. Without it such a source
             is always queried.
+        ``paged`` (bool, optional)
+            For a source that, on a page (context key
+            ``cou_timeline_page``), reads each thread's newest rows with
+            `_timeline_thread_page_sql`: the page first reads the newest
+            row of each such thread (the source with a thread limit of 1),
+            and the ``limit``-th newest of them is the lower date bound
+            (``after``) from which each thread is read.
         ``columns`` (dict of column name -> SQL or Python value)
             ``row`` (int, required): unique within the source (usually the
             id of the row the event comes from);
