@@ -1,7 +1,10 @@
 import re
+from bisect import bisect_right
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
+from pytz import utc
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -593,10 +596,11 @@ class CouComplaint(models.Model):
         "company_id.resource_calendar_id",
     )
     def _compute_first_response_hours(self):
+        hours = self._get_working_hours_batch(
+            {c.id: (c.date_open, c.first_response_date) for c in self}
+        )
         for complaint in self:
-            complaint.first_response_hours = complaint._get_working_hours_between(
-                complaint.date_open, complaint.first_response_date
-            )
+            complaint.first_response_hours = hours[complaint.id]
 
     @api.depends(
         "date_open",
@@ -606,17 +610,15 @@ class CouComplaint(models.Model):
         "company_id.resource_calendar_id",
     )
     def _compute_resolution_hours(self):
+        hours = self._get_working_hours_batch(
+            {c.id: (c.date_open, c.date_closed) for c in self if c.date_closed}
+        )
         for complaint in self:
-            hours = 0.0
-            if complaint.date_closed:
-                hours = max(
-                    complaint._get_working_hours_between(
-                        complaint.date_open, complaint.date_closed
-                    )
-                    - complaint.sla_paused_hours,
-                    0.0,
-                )
-            complaint.resolution_hours = hours
+            complaint.resolution_hours = (
+                max(hours[complaint.id] - complaint.sla_paused_hours, 0.0)
+                if complaint.date_closed
+                else 0.0
+            )
 
     def _compute_document_counts(self):
         for complaint in self:
@@ -1159,13 +1161,54 @@ class CouComplaint(models.Model):
         deadline = calendar.plan_hours(hours, self.date_open, compute_leaves=True)
         return deadline or self.date_open + timedelta(hours=hours)
 
+    def _get_working_calendar(self):
+        self.ensure_one()
+        return self.team_id.resource_calendar_id or self.company_id.resource_calendar_id
+
+    def _get_working_hours_batch(self, periods):
+        """``{complaint id: working hours}`` of ``periods`` (``{complaint id:
+        (start, end)}``, naive UTC), as ``_get_working_hours_between`` counts
+        them, with one computation of work intervals per calendar over all the
+        periods (not one per complaint: a calendar change or a new column
+        recomputes every complaint of a team). Each period sums the same
+        intervals, clipped to it, as the calendar's get_work_hours_count."""
+        result = dict.fromkeys(periods, 0.0)
+        by_calendar = defaultdict(list)
+        for complaint in self.browse(list(periods)):
+            start, end = periods[complaint.id]
+            if not start or not end or end <= start:
+                continue
+            calendar = complaint._get_working_calendar()
+            if not calendar:
+                result[complaint.id] = (end - start).total_seconds() / 3600.0
+                continue
+            by_calendar[calendar].append(
+                (complaint.id, start.replace(tzinfo=utc), end.replace(tzinfo=utc))
+            )
+        for calendar, items in by_calendar.items():
+            intervals = calendar._work_intervals_batch(
+                min(start for _id, start, _end in items),
+                max(end for _id, _start, end in items),
+            )[False]
+            spans = [(start, stop) for start, stop, _meta in intervals]
+            stops = [stop for _start, stop in spans]
+            for complaint_id, start, end in items:
+                hours = 0.0
+                for index in range(bisect_right(stops, start), len(spans)):
+                    span_start, span_stop = spans[index]
+                    if span_start >= end:
+                        break
+                    hours += (
+                        min(span_stop, end) - max(span_start, start)
+                    ).total_seconds() / 3600
+                result[complaint_id] = hours
+        return result
+
     def _get_working_hours_between(self, start, end):
         self.ensure_one()
         if not start or not end or end <= start:
             return 0.0
-        calendar = (
-            self.team_id.resource_calendar_id or self.company_id.resource_calendar_id
-        )
+        calendar = self._get_working_calendar()
         if not calendar:
             return (end - start).total_seconds() / 3600.0
         return calendar.get_work_hours_count(start, end, compute_leaves=True)
@@ -1488,24 +1531,33 @@ class CouComplaint(models.Model):
         activity_type = self._get_breach_activity_type()
         if not self or not activity_type:
             return self.env["mail.activity"]
+        if self.env.context.get("mail_activity_automation_skip"):
+            return self.env["mail.activity"]
         has_one = set(self._get_breach_activities().mapped("res_id"))
-        activities = self.env["mail.activity"]
+        model_id = self.env["ir.model"]._get(self._name).id
+        summary = self.env._("SLA breached: answer the customer")
+        # what activity_schedule writes, for all the complaints in one create
+        vals_list = []
         for complaint in self:
             user = complaint._get_sla_responsible()
             if not user or complaint.id in has_one:
                 continue
-            activities |= complaint.activity_schedule(
-                act_type_xmlid="crm_order_unified_complaint."
-                "mail_activity_type_cou_sla_breach",
-                user_id=user.id,
-                date_deadline=fields.Date.context_today(complaint),
-                summary=self.env._("SLA breached: answer the customer"),
-                note=self.env._(
-                    "The complaint %(complaint)s missed its SLA deadline.",
-                    complaint=complaint.display_name,
-                ),
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": summary,
+                    "automated": True,
+                    "note": self.env._(
+                        "The complaint %(complaint)s missed its SLA deadline.",
+                        complaint=complaint.display_name,
+                    ),
+                    "date_deadline": fields.Date.context_today(complaint),
+                    "res_model_id": model_id,
+                    "res_id": complaint.id,
+                    "user_id": user.id,
+                }
             )
-        return activities
+        return self.env["mail.activity"].create(vals_list)
 
     def _unlink_breach_activities(self):
         self._get_breach_activities().unlink()
