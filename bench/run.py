@@ -46,7 +46,9 @@ def parse_args(argv):
     parser.add_argument(
         "--ops",
         default="",
-        help="comma-separated operations to run (default: all); see --list",
+        help="comma-separated operations to run (default: all); see --list; "
+        "module:result+result runs only those results of an operations module "
+        "(e.g. segments:campaign_dashboard)",
     )
     parser.add_argument(
         "--skip",
@@ -295,9 +297,17 @@ def run_operations(env, names, args):
     ctx = Context(env, args.repeat, args.seed)
     for name in names:
         log(f"running {name}")
+        # "module:result+result" selects results of an operations module
+        name, _, only = name.partition(":")
         if isinstance(registry[name], ModuleRunner):
             kwargs = {"total_events": args.events} if args.events else {}
-            results.extend(registry[name].run(env, **kwargs))
+            if only:
+                kwargs["only"] = only.split("+")
+            results.extend(
+                result
+                for result in registry[name].run(env, **kwargs)
+                if not only or result["name"] in kwargs["only"]
+            )
             env.cr.rollback()
             env.invalidate_all()
             continue
@@ -352,7 +362,7 @@ def main(argv):
     names = [n.strip() for n in args.ops.split(",") if n.strip()] or list(registry)
     skipped = {n.strip() for n in args.skip.split(",") if n.strip()}
     names = [n for n in names if n not in skipped]
-    unknown = [n for n in names if n not in registry]
+    unknown = [n for n in names if n.partition(":")[0] not in registry]
     if unknown:
         sys.exit(
             f"error: unknown operation(s) {', '.join(unknown)}; "

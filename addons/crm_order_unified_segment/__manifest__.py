@@ -1,6 +1,6 @@
 {
     "name": "Customer Hub: Segments and Campaigns",
-    "version": "18.0.2.2.0",
+    "version": "18.0.2.3.0",
     "category": "Sales/CRM",
     "summary": "RFM scores, rule and static segments kept current, segment mailings "
     "with holdout and campaign attribution",
@@ -21,6 +21,7 @@
         "views/cou_rfm_score_views.xml",
         "views/cou_rfm_segment_map_views.xml",
         "views/cou_campaign_holdout_views.xml",
+        "views/cou_campaign_recipient_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",

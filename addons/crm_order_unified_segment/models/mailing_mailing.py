@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 
 class MailingMailing(models.Model):
@@ -69,7 +70,41 @@ class MailingMailing(models.Model):
         if self.cou_segment_id and self.mailing_model_id.model != "res.partner":
             self.mailing_model_id = self.env["ir.model"]._get("res.partner")
 
+    # === CRUD METHODS === #
+    def write(self, vals):
+        # the traces follow their mailing's campaign (stored related field):
+        # their recipients move from the old campaign to the new one
+        if "campaign_id" not in vals:
+            return super().write(vals)
+        keys = self._cou_get_trace_recipient_keys()
+        res = super().write(vals)
+        self.env["cou.campaign.recipient"]._cou_refresh(
+            keys | self._cou_get_trace_recipient_keys()
+        )
+        return res
+
+    def unlink(self):
+        # the traces go with the mailing (ondelete cascade in the database)
+        keys = self._cou_get_trace_recipient_keys()
+        res = super().unlink()
+        self.env["cou.campaign.recipient"]._cou_refresh(keys)
+        return res
+
     # === BUSINESS METHODS === #
+    def _cou_get_trace_recipient_keys(self):
+        """{(campaign id, model, res id)} of the traces of these mailings."""
+        if not self.ids:
+            return set()
+        self.env["mailing.trace"].flush_model(["campaign_id", "model", "res_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT campaign_id, model, res_id FROM mailing_trace"
+                " WHERE mass_mailing_id = ANY(%s) AND campaign_id IS NOT NULL",
+                self.ids,
+            )
+        )
+        return set(self.env.cr.fetchall())
+
     def _get_cou_segment_domain(self):
         self.ensure_one()
         return [("cou_segment_ids", "in", self.cou_segment_id.ids)]

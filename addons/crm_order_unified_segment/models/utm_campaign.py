@@ -412,272 +412,77 @@ class UtmCampaign(models.Model):
 
     # === BUSINESS METHODS === #
     def _get_cou_dashboard_figures(self):
-        """{campaign id: {dashboard field: value}}: one statement for the
-        whole recordset (recipients, attributed orders, test vs control),
-        definitions in the class docstring and the fields' help."""
+        """{campaign id: {dashboard field: value}} for the whole recordset in
+        two statements, definitions in the class docstring and the fields'
+        help: the mailing figures and the control group's size and dates
+        (one pass over the campaign recipients, cou.campaign.recipient, and
+        the control group), then, for sales users only (the order figures
+        are theirs), the attributed orders and the test/control windows."""
         ids = [campaign_id for campaign_id in self.ids if campaign_id]
         if not ids:
             return {}
-        self.env["mailing.trace"].flush_model()
-        self.env["sale.order"].flush_model()
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["cou.campaign.recipient"].flush_model()
         self.env["cou.campaign.holdout"].flush_model()
         self.flush_recordset(["cou_cost", "company_id"])
         cr = self.env.cr
-        SaleOrder = self.env["sale.order"]
         figures = {campaign_id: {} for campaign_id in ids}
-        companies = self.env.companies.ids
-        # test (recipients) vs control (held out): any confirmed order of
-        # their customer, attributed or not, within the attribution window
-        # after the mailing reached them (after they were held out), of the
-        # campaign's company
-        spans = {
-            campaign.id: timedelta(
-                days=(
-                    campaign.company_id or self.env.company
-                ).cou_attribution_window_days
-                or 0
-            )
-            for campaign in self.filtered("id")
-        }
-        # Every part is a materialized CTE joined on equality (hash joins
-        # whatever the statistics say: the attributed orders are few, the
-        # recipients many); the recipients are grouped once, without their
-        # customer. The orders of the test/control windows are read once by
-        # date range (indexed); only the recipients of their customers and of
-        # the attributed ones are looked up by customer (the others order
-        # nothing in a window, count in no figure but the recipients').
         cr.execute(
             SQL(
                 """
-                WITH rcpt AS MATERIALIZED (
-                    SELECT t.campaign_id, t.model, t.res_id,
-                           MIN(t.sent_datetime) AS first_sent,
-                           MAX(t.sent_datetime) AS last_sent,
-                           BOOL_OR(t.trace_status IN ('sent', 'open', 'reply'))
-                               AS delivered,
-                           BOOL_OR(t.trace_status IN ('open', 'reply')) AS opened,
-                           BOOL_OR(t.links_click_datetime IS NOT NULL) AS clicked
-                      FROM mailing_trace t
-                     WHERE t.campaign_id = ANY(%(ids)s) AND t.sent_datetime IS NOT NULL
-                     GROUP BY t.campaign_id, t.model, t.res_id
-                ),
-                r AS MATERIALIZED (
-                    SELECT rcpt.campaign_id,
-                           COUNT(*) AS recipients,
-                           COUNT(*) FILTER (WHERE rcpt.delivered) AS delivered,
-                           COUNT(*) FILTER (WHERE rcpt.opened) AS opened,
-                           COUNT(*) FILTER (WHERE rcpt.clicked) AS clicked,
-                           MIN(rcpt.first_sent) AS first_sent,
-                           MAX(rcpt.last_sent) AS last_sent
-                      FROM rcpt
-                     GROUP BY rcpt.campaign_id
-                ),
-                att AS MATERIALIZED (
-                    SELECT so.cou_attributed_campaign_id AS campaign_id,
-                           c.company_id AS campaign_company_id,
-                           p.commercial_partner_id AS customer_id,
-                           COUNT(*) AS orders,
-                           SUM(%(revenue)s) AS revenue,
-                           MIN(so.date_order) AS first_date
-                      FROM sale_order so
-                      JOIN res_partner p ON p.id = so.partner_id
-                      JOIN utm_campaign c ON c.id = so.cou_attributed_campaign_id
-                     WHERE so.cou_attributed_campaign_id = ANY(%(ids)s)
-                       AND so.state = 'sale'
-                       AND NOT %(is_return)s
-                       AND (c.company_id = so.company_id
-                            OR (c.company_id IS NULL
-                                AND so.company_id = ANY(%(companies)s)))
-                     GROUP BY so.cou_attributed_campaign_id, c.company_id,
-                              p.commercial_partner_id
-                ),
-                span AS MATERIALIZED (
-                    SELECT s.campaign_id, s.span, c.company_id
-                      FROM unnest(%(ids)s::int[], %(spans)s::interval[])
-                           AS s(campaign_id, span)
-                      JOIN utm_campaign c ON c.id = s.campaign_id
-                ),
-                -- the widest test/control window: the orders that can count
-                bounds AS MATERIALIZED (
-                    SELECT MIN(b.date_from) AS date_from, MAX(b.date_to) AS date_to
-                      FROM (SELECT r.first_sent AS date_from,
-                                   r.last_sent + span.span AS date_to
-                              FROM r JOIN span ON span.campaign_id = r.campaign_id
-                             UNION ALL
-                            SELECT h.holdout_date, h.holdout_date + span.span
-                              FROM cou_campaign_holdout h
-                              JOIN span ON span.campaign_id = h.campaign_id) b
-                ),
-                win AS MATERIALIZED (
-                    SELECT so.id, so.date_order, so.company_id,
-                           p.commercial_partner_id AS customer_id,
-                           %(revenue)s AS revenue
-                      FROM bounds
-                      JOIN sale_order so ON so.date_order >= bounds.date_from
-                                        AND so.date_order < bounds.date_to
-                      JOIN res_partner p ON p.id = so.partner_id
-                     WHERE so.state = 'sale' AND NOT %(is_return)s
-                ),
-                -- the recipients (contacts) whose customer matters: attributed
-                -- orders or an order in a window; the others order nothing
-                contacts AS MATERIALIZED (
-                    SELECT p.id, p.commercial_partner_id AS customer_id
-                      FROM (SELECT customer_id FROM att
-                             UNION
-                            SELECT customer_id FROM win) f
-                      JOIN res_partner p ON p.commercial_partner_id = f.customer_id
-                ),
-                rcust AS MATERIALIZED (
-                    SELECT rcpt.campaign_id, rcpt.first_sent, rcpt.last_sent,
-                           contacts.customer_id
-                      FROM rcpt
-                      JOIN contacts ON rcpt.model = 'res.partner'
-                                   AND rcpt.res_id = contacts.id
-                ),
-                ordering AS (
-                    SELECT rcust.campaign_id, COUNT(*) AS ordering
-                      FROM rcust
-                      JOIN att ON att.campaign_id = rcust.campaign_id
-                              AND att.customer_id = rcust.customer_id
-                     GROUP BY rcust.campaign_id
-                ),
-                a AS (
-                    SELECT att.campaign_id,
-                           SUM(att.orders) AS orders,
-                           COUNT(*) AS customers,
-                           SUM(att.revenue) AS revenue,
-                           SUM(att.revenue) FILTER (WHERE rc.customer_id IS NOT NULL)
-                               AS recipient_revenue,
-                           COUNT(*) FILTER (WHERE NOT EXISTS (
-                               SELECT 1 FROM sale_order o2
-                                 JOIN res_partner p2 ON p2.id = o2.partner_id
-                                WHERE p2.commercial_partner_id = att.customer_id
-                                  AND o2.state = 'sale'
-                                  AND o2.date_order < att.first_date
-                                  AND (o2.company_id = att.campaign_company_id
-                                       OR (att.campaign_company_id IS NULL
-                                           AND o2.company_id = ANY(%(companies)s)))))
-                               AS new_customers
-                      FROM att
-                      LEFT JOIN (SELECT DISTINCT campaign_id, customer_id FROM rcust) rc
-                             ON rc.campaign_id = att.campaign_id
-                            AND rc.customer_id = att.customer_id
-                     GROUP BY att.campaign_id
-                ),
-                members AS MATERIALIZED (
-                    SELECT 'test' AS grp, rcust.campaign_id, rcust.customer_id,
-                           rcust.first_sent AS date_from,
-                           rcust.last_sent + span.span AS date_to,
-                           span.company_id
-                      FROM rcust JOIN span ON span.campaign_id = rcust.campaign_id
-                     UNION ALL
-                    SELECT 'control', h.campaign_id, h.partner_id, h.holdout_date,
-                           h.holdout_date + span.span, span.company_id
-                      FROM cou_campaign_holdout h
-                      JOIN span ON span.campaign_id = h.campaign_id
-                ),
-                hits AS MATERIALIZED (
-                    SELECT m.grp, m.campaign_id, w.id AS order_id, w.revenue,
-                           m.customer_id
-                      FROM members m
-                      JOIN win w ON w.customer_id = m.customer_id
-                     WHERE w.date_order >= m.date_from AND w.date_order < m.date_to
-                       AND (w.company_id = m.company_id
-                            OR (m.company_id IS NULL
-                                AND w.company_id = ANY(%(companies)s)))
-                ),
-                buyers AS (
-                    SELECT m.grp, m.campaign_id, COUNT(*) AS buyers
-                      FROM members m
-                      JOIN (SELECT DISTINCT grp, campaign_id, customer_id FROM hits) h
-                        ON h.grp = m.grp AND h.campaign_id = m.campaign_id
-                       AND h.customer_id = m.customer_id
-                     GROUP BY m.grp, m.campaign_id
-                ),
-                won AS (
-                    SELECT grp, campaign_id, SUM(revenue) AS revenue
-                      FROM (SELECT DISTINCT grp, campaign_id, order_id, revenue
-                              FROM hits) d
-                     GROUP BY grp, campaign_id
-                )
-                SELECT c.id,
-                       COALESCE(r.recipients, 0), COALESCE(r.delivered, 0),
+                SELECT c.id, COALESCE(r.recipients, 0), COALESCE(r.delivered, 0),
                        COALESCE(r.opened, 0), COALESCE(r.clicked, 0),
-                       COALESCE(o.ordering, 0),
-                       COALESCE(a.orders, 0), COALESCE(a.customers, 0),
-                       COALESCE(a.revenue, 0), COALESCE(a.recipient_revenue, 0),
-                       COALESCE(a.new_customers, 0),
-                       COALESCE(tb.buyers, 0), COALESCE(tw.revenue, 0),
-                       COALESCE(cb.buyers, 0), COALESCE(cw.revenue, 0)
+                       r.first_sent, r.last_sent,
+                       COALESCE(h.held, 0), h.first_held, h.last_held
                   FROM unnest(%(ids)s::int[]) AS c(id)
-                  LEFT JOIN r ON r.campaign_id = c.id
-                  LEFT JOIN ordering o ON o.campaign_id = c.id
-                  LEFT JOIN a ON a.campaign_id = c.id
-                  LEFT JOIN buyers tb ON tb.grp = 'test' AND tb.campaign_id = c.id
-                  LEFT JOIN won tw ON tw.grp = 'test' AND tw.campaign_id = c.id
-                  LEFT JOIN buyers cb ON cb.grp = 'control' AND cb.campaign_id = c.id
-                  LEFT JOIN won cw ON cw.grp = 'control' AND cw.campaign_id = c.id
+                  LEFT JOIN (
+                      SELECT r.campaign_id, COUNT(*) AS recipients,
+                             COUNT(*) FILTER (WHERE r.is_delivered) AS delivered,
+                             COUNT(*) FILTER (WHERE r.is_opened) AS opened,
+                             COUNT(*) FILTER (WHERE r.is_clicked) AS clicked,
+                             MIN(r.first_sent_datetime) AS first_sent,
+                             MAX(r.last_sent_datetime) AS last_sent
+                        FROM cou_campaign_recipient r
+                       WHERE r.campaign_id = ANY(%(ids)s)
+                       GROUP BY r.campaign_id
+                  ) r ON r.campaign_id = c.id
+                  LEFT JOIN (
+                      SELECT h.campaign_id, COUNT(*) AS held,
+                             MIN(h.holdout_date) AS first_held,
+                             MAX(h.holdout_date) AS last_held
+                        FROM cou_campaign_holdout h
+                       WHERE h.campaign_id = ANY(%(ids)s)
+                       GROUP BY h.campaign_id
+                  ) h ON h.campaign_id = c.id
                 """,
                 ids=ids,
-                spans=[spans[campaign_id] for campaign_id in ids],
-                companies=companies,
-                revenue=SaleOrder._cou_order_revenue_sql("so"),
-                is_return=SaleOrder._cou_return_order_sql("so"),
             )
         )
+        windows = {}
         for (
             campaign_id,
             recipients,
             delivered,
             opened,
             clicked,
-            ordering,
-            orders,
-            customers,
-            revenue,
-            recipient_revenue,
-            new_customers,
-            test_buyers,
-            test_revenue,
-            control_buyers,
-            control_revenue,
+            first_sent,
+            last_sent,
+            held,
+            first_held,
+            last_held,
         ) in cr.fetchall():
             figures[campaign_id].update(
                 cou_recipient_count=recipients,
                 cou_delivered_count=delivered,
                 cou_opened_count=opened,
                 cou_clicked_count=clicked,
-                cou_ordering_recipient_count=ordering,
-                cou_ordering_rate=100.0 * ordering / recipients if recipients else 0.0,
-                cou_order_count=int(orders),
-                cou_customer_count=customers,
-                cou_revenue=float(revenue),
-                cou_recipient_revenue=float(recipient_revenue),
-                cou_revenue_per_recipient=float(recipient_revenue) / recipients
-                if recipients
-                else 0.0,
-                cou_revenue_per_customer=float(revenue) / customers
-                if customers
-                else 0.0,
-                cou_new_customer_count=new_customers,
                 cou_test_count=recipients,
+                cou_holdout_count=held,
             )
-            for group, buyers, group_revenue in (
-                ("test", test_buyers, test_revenue),
-                ("control", control_buyers, control_revenue),
-            ):
-                if buyers:
-                    figures[campaign_id][f"cou_{group}_buyer_count"] = buyers
-                    figures[campaign_id][f"cou_{group}_revenue"] = float(group_revenue)
-        held = dict(
-            self.env["cou.campaign.holdout"]
-            .sudo()
-            ._read_group([("campaign_id", "in", ids)], ["campaign_id"], ["__count"])
-        )
+            windows[campaign_id] = (first_sent, last_sent, first_held, last_held)
+        if self.env.su or self.env.user.has_group(SALES_GROUP):
+            self._get_cou_order_figures(figures, windows)
         for campaign in self.filtered("id"):
             values = figures[campaign.id]
-            values["cou_holdout_count"] = held.get(campaign, 0)
             revenue = values.get("cou_revenue", 0.0)
             values["cou_roi"] = (
                 100.0 * (revenue - campaign.cou_cost) / campaign.cou_cost
@@ -704,6 +509,251 @@ class UtmCampaign(models.Model):
                     - values["cou_control_revenue_per_member"]
                 ) * values.get("cou_test_count", 0)
         return figures
+
+    def _get_cou_order_figures(self, figures, windows):
+        """Add the order figures to ``figures`` (see
+        _get_cou_dashboard_figures) in one statement; ``windows``: {campaign
+        id: (first sent, last sent, first held out, last held out)}.
+
+        Test (recipients) vs control (held out): any confirmed order of their
+        customer, attributed or not, within the attribution window after the
+        mailing reached them (after they were held out), of the campaign's
+        company. Each campaign's orders that can count are read by date range
+        (index on date_order), its attributed orders by campaign (index);
+        only the recipients of their customers are looked up, by campaign
+        and contact (the recipients' unique index): the others order
+        nothing, count in no figure but the recipients'."""
+        self.env["sale.order"].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        SaleOrder = self.env["sale.order"]
+        campaigns = self.browse(list(windows))
+        rows = []
+        for campaign in campaigns:
+            company = campaign.company_id or self.env.company
+            span = timedelta(days=company.cou_attribution_window_days or 0)
+            first_sent, last_sent, first_held, last_held = windows[campaign.id]
+            starts = [date for date in (first_sent, first_held) if date]
+            ends = [date + span for date in (last_sent, last_held) if date]
+            rows.append(
+                (
+                    campaign.id,
+                    campaign.company_id.id or None,
+                    span,
+                    min(starts) if starts else None,
+                    max(ends) if ends else None,
+                )
+            )
+        ids, company_ids, spans, date_froms, date_tos = (
+            [row[index] for row in rows] for index in range(5)
+        )
+        # company_match(so, cp): an order of the campaign's company (of the
+        # user's companies for a campaign without one)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH cp AS MATERIALIZED (
+                    SELECT *
+                      FROM unnest(%(ids)s::int[], %(company_ids)s::int[],
+                                  %(spans)s::interval[], %(date_froms)s::timestamp[],
+                                  %(date_tos)s::timestamp[])
+                           AS cp(campaign_id, company_id, span, date_from, date_to)
+                ),
+                -- an order's customer is looked up by order (primary key),
+                -- whatever the planner guesses of a window's orders
+                att AS MATERIALIZED (
+                    SELECT o.campaign_id, o.campaign_company_id, o.customer_id,
+                           COUNT(*) AS orders,
+                           SUM(o.revenue) AS revenue,
+                           MIN(o.date_order) AS first_date
+                      FROM (
+                          SELECT cp.campaign_id, cp.company_id AS campaign_company_id,
+                                 (SELECT p.commercial_partner_id FROM res_partner p
+                                   WHERE p.id = so.partner_id) AS customer_id,
+                                 %(revenue)s AS revenue, so.date_order
+                            FROM cp
+                            JOIN sale_order so
+                              ON so.cou_attributed_campaign_id = cp.campaign_id
+                           WHERE so.state = 'sale'
+                             AND NOT %(is_return)s
+                             AND (so.company_id = cp.company_id
+                                  OR (cp.company_id IS NULL
+                                      AND so.company_id = ANY(%(companies)s)))
+                      ) o
+                     GROUP BY o.campaign_id, o.campaign_company_id, o.customer_id
+                ),
+                win AS MATERIALIZED (
+                    SELECT cp.campaign_id, so.id, so.date_order,
+                           (SELECT p.commercial_partner_id FROM res_partner p
+                             WHERE p.id = so.partner_id) AS customer_id,
+                           %(revenue)s AS revenue
+                      FROM cp
+                      JOIN sale_order so ON so.date_order >= cp.date_from
+                                        AND so.date_order < cp.date_to
+                     -- the widest window as constants: the planner estimates
+                     -- from the dates' statistics (not a third of the orders)
+                     WHERE so.date_order >= %(win_from)s AND so.date_order < %(win_to)s
+                       AND so.state = 'sale' AND NOT %(is_return)s
+                       AND (so.company_id = cp.company_id
+                            OR (cp.company_id IS NULL
+                                AND so.company_id = ANY(%(companies)s)))
+                ),
+                -- the customers that matter: attributed orders or an order in
+                -- a window
+                f AS MATERIALIZED (
+                    SELECT campaign_id, customer_id, BOOL_OR(attributed) AS attributed
+                      FROM (SELECT campaign_id, customer_id, TRUE AS attributed
+                              FROM att
+                             UNION ALL
+                            SELECT campaign_id, customer_id, FALSE FROM win) u
+                     GROUP BY campaign_id, customer_id
+                ),
+                -- their contacts (index on the commercial entity) that the
+                -- campaign reached (the recipients' unique index)
+                rcust AS MATERIALIZED (
+                    SELECT f.campaign_id, r.first_sent_datetime AS first_sent,
+                           r.last_sent_datetime AS last_sent, f.customer_id,
+                           f.attributed
+                      FROM res_partner p
+                      JOIN f ON f.customer_id = p.commercial_partner_id
+                      JOIN cou_campaign_recipient r
+                        ON r.campaign_id = f.campaign_id
+                       AND r.model = 'res.partner' AND r.res_id = p.id
+                     WHERE p.commercial_partner_id = ANY(
+                           ARRAY(SELECT DISTINCT customer_id FROM f))
+                ),
+                -- recipients whose customer has an attributed order (no join:
+                -- the planner's guesses of CTE sizes made it a nested loop)
+                ordering AS (
+                    SELECT rcust.campaign_id, COUNT(*) AS ordering
+                      FROM rcust
+                     WHERE rcust.attributed
+                     GROUP BY rcust.campaign_id
+                ),
+                a AS (
+                    SELECT att.campaign_id,
+                           SUM(att.orders) AS orders,
+                           COUNT(*) AS customers,
+                           SUM(att.revenue) AS revenue,
+                           SUM(att.revenue) FILTER (WHERE rc.customer_id IS NOT NULL)
+                               AS recipient_revenue,
+                           COUNT(*) FILTER (WHERE NOT EXISTS (
+                               SELECT 1 FROM sale_order o2
+                                 JOIN res_partner p2 ON p2.id = o2.partner_id
+                                WHERE p2.commercial_partner_id = att.customer_id
+                                  AND o2.state = 'sale'
+                                  AND o2.date_order < att.first_date
+                                  AND (o2.company_id = att.campaign_company_id
+                                       OR (att.campaign_company_id IS NULL
+                                           AND o2.company_id = ANY(%(companies)s)))))
+                               AS new_customers
+                      FROM att
+                      LEFT JOIN (SELECT DISTINCT campaign_id, customer_id
+                                   FROM rcust WHERE attributed) rc
+                             ON rc.campaign_id = att.campaign_id
+                            AND rc.customer_id = att.customer_id
+                     GROUP BY att.campaign_id
+                ),
+                members AS MATERIALIZED (
+                    SELECT 'test' AS grp, rcust.campaign_id, rcust.customer_id,
+                           rcust.first_sent AS date_from,
+                           rcust.last_sent + cp.span AS date_to
+                      FROM rcust JOIN cp ON cp.campaign_id = rcust.campaign_id
+                     UNION ALL
+                    SELECT 'control', h.campaign_id, h.partner_id, h.holdout_date,
+                           h.holdout_date + cp.span
+                      FROM cp
+                      JOIN cou_campaign_holdout h ON h.campaign_id = cp.campaign_id
+                ),
+                hits AS MATERIALIZED (
+                    SELECT m.grp, m.campaign_id, w.id AS order_id, w.revenue,
+                           m.customer_id
+                      FROM members m
+                      JOIN win w ON w.campaign_id = m.campaign_id
+                                AND w.customer_id = m.customer_id
+                     WHERE w.date_order >= m.date_from AND w.date_order < m.date_to
+                ),
+                buyers AS (
+                    SELECT m.grp, m.campaign_id, COUNT(*) AS buyers
+                      FROM members m
+                      JOIN (SELECT DISTINCT grp, campaign_id, customer_id FROM hits) h
+                        ON h.grp = m.grp AND h.campaign_id = m.campaign_id
+                       AND h.customer_id = m.customer_id
+                     GROUP BY m.grp, m.campaign_id
+                ),
+                won AS (
+                    SELECT grp, campaign_id, SUM(revenue) AS revenue
+                      FROM (SELECT DISTINCT grp, campaign_id, order_id, revenue
+                              FROM hits) d
+                     GROUP BY grp, campaign_id
+                )
+                SELECT cp.campaign_id,
+                       COALESCE(o.ordering, 0),
+                       COALESCE(a.orders, 0), COALESCE(a.customers, 0),
+                       COALESCE(a.revenue, 0), COALESCE(a.recipient_revenue, 0),
+                       COALESCE(a.new_customers, 0),
+                       COALESCE(tb.buyers, 0), COALESCE(tw.revenue, 0),
+                       COALESCE(cb.buyers, 0), COALESCE(cw.revenue, 0)
+                  FROM cp
+                  LEFT JOIN ordering o ON o.campaign_id = cp.campaign_id
+                  LEFT JOIN a ON a.campaign_id = cp.campaign_id
+                  LEFT JOIN buyers tb ON tb.grp = 'test'
+                                     AND tb.campaign_id = cp.campaign_id
+                  LEFT JOIN won tw ON tw.grp = 'test'
+                                  AND tw.campaign_id = cp.campaign_id
+                  LEFT JOIN buyers cb ON cb.grp = 'control'
+                                     AND cb.campaign_id = cp.campaign_id
+                  LEFT JOIN won cw ON cw.grp = 'control'
+                                  AND cw.campaign_id = cp.campaign_id
+                """,
+                ids=ids,
+                company_ids=company_ids,
+                spans=spans,
+                date_froms=date_froms,
+                date_tos=date_tos,
+                win_from=min(filter(None, date_froms), default=None),
+                win_to=max(filter(None, date_tos), default=None),
+                companies=self.env.companies.ids,
+                revenue=SaleOrder._cou_order_revenue_sql("so"),
+                is_return=SaleOrder._cou_return_order_sql("so"),
+            )
+        )
+        for (
+            campaign_id,
+            ordering,
+            orders,
+            customers,
+            revenue,
+            recipient_revenue,
+            new_customers,
+            test_buyers,
+            test_revenue,
+            control_buyers,
+            control_revenue,
+        ) in self.env.cr.fetchall():
+            values = figures[campaign_id]
+            recipients = values.get("cou_recipient_count", 0)
+            values.update(
+                cou_ordering_recipient_count=ordering,
+                cou_ordering_rate=100.0 * ordering / recipients if recipients else 0.0,
+                cou_order_count=int(orders),
+                cou_customer_count=customers,
+                cou_revenue=float(revenue),
+                cou_recipient_revenue=float(recipient_revenue),
+                cou_revenue_per_recipient=float(recipient_revenue) / recipients
+                if recipients
+                else 0.0,
+                cou_revenue_per_customer=float(revenue) / customers
+                if customers
+                else 0.0,
+                cou_new_customer_count=new_customers,
+            )
+            for group, buyers, group_revenue in (
+                ("test", test_buyers, test_revenue),
+                ("control", control_buyers, control_revenue),
+            ):
+                if buyers:
+                    values[f"cou_{group}_buyer_count"] = buyers
+                    values[f"cou_{group}_revenue"] = float(group_revenue)
 
     def _cou_apply_holdout(self, partner_ids, mailing):
         """Hold out this campaign's share of ``partner_ids`` (deterministic,

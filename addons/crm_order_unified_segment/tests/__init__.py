@@ -11,3 +11,5 @@ from . import test_segment_filter_rights
 from . import test_utm_campaign_figures
 from . import test_segment_i18n
 from . import test_segment_readonly
+from . import test_cou_campaign_recipient
+from . import test_performances

@@ -30,6 +30,8 @@ class TestAccessMatrixSegment(AccessMatrixCase):
         "cou.segment.member": rights(r=READERS),
         "cou.rfm.score": rights(r=READERS),
         "cou.campaign.holdout": rights(r=READERS),
+        # kept current from the mailing traces only
+        "cou.campaign.recipient": rights(r=READERS),
         # the RFM grid's mapping is shared by the companies
         "cou.rfm.segment.map": rights(
             r=READERS, w="hub_manager", c="hub_manager", d="hub_manager"
@@ -60,6 +62,12 @@ class TestAccessMatrixSegment(AccessMatrixCase):
     OVERRIDES = {
         ("cou.segment", "create"): "CRUD",
         ("cou.segment", "write"): "CRUD",
+        # the campaign recipients follow the traces and their mailing's campaign
+        ("mailing.trace", "create"): "CRUD",
+        ("mailing.trace", "write"): "CRUD",
+        ("mailing.trace", "unlink"): "CRUD",
+        ("mailing.mailing", "write"): "CRUD",
+        ("mailing.mailing", "unlink"): "CRUD",
     }
 
     @classmethod
@@ -127,6 +135,19 @@ class TestAccessMatrixSegment(AccessMatrixCase):
                 }
             )
             for company in (cls.company_a, cls.company_b)
+        )
+        cls.matrix_records["cou.campaign.recipient"] = tuple(
+            cls.env["cou.campaign.recipient"].create(
+                {
+                    "campaign_id": campaign.id,
+                    "model": "res.partner",
+                    "res_id": cls.customer_individual.id,
+                    "first_sent_datetime": fields.Datetime.now(),
+                    "last_sent_datetime": fields.Datetime.now(),
+                    "is_delivered": True,
+                }
+            )
+            for campaign in campaigns
         )
         Map = cls.env["cou.rfm.segment.map"]
         cell = Map.search([], limit=1)
