@@ -38,6 +38,27 @@ def _equal(a, b):
     return (a or False) == (b or False)
 
 
+def recompute_problems(env, recs, fnames, what="generated"):
+    """Mismatches between the stored values of ``fnames`` on ``recs`` and what
+    the ORM recomputes for them (the recomputed values stay in the cache: the
+    caller rolls back or flushes)."""
+    problems = []
+    stored = {rec.id: {f: rec[f] for f in fnames} for rec in recs}
+    env.invalidate_all()
+    for fname in fnames:
+        env.add_to_compute(recs._fields[fname], recs)
+    recs._recompute_recordset(fnames)
+    for rec in recs:
+        for fname in fnames:
+            if not _equal(stored[rec.id][fname], rec[fname]):
+                problems.append(
+                    f"{rec._name}({rec.id}).{fname}: "
+                    f"{what} {stored[rec.id][fname]!r}, "
+                    f"ORM computes {rec[fname]!r}"
+                )
+    return problems
+
+
 def check(env, sample=40, seed=1):
     rng = random.Random(seed)
     problems = []
@@ -72,19 +93,7 @@ def check(env, sample=40, seed=1):
             and name not in SKIP.get(model, ())
             and not name.startswith("cou_")
         ]
-        stored = {rec.id: {f: rec[f] for f in fnames} for rec in recs}
-        env.invalidate_all()
-        for fname in fnames:
-            env.add_to_compute(recs._fields[fname], recs)
-        recs._recompute_recordset(fnames)
-        for rec in recs:
-            for fname in fnames:
-                if not _equal(stored[rec.id][fname], rec[fname]):
-                    problems.append(
-                        f"{model}({rec.id}).{fname}: "
-                        f"generated {stored[rec.id][fname]!r}, "
-                        f"ORM computes {rec[fname]!r}"
-                    )
+        problems += recompute_problems(env, recs, fnames)
         env.cr.rollback()
         env.invalidate_all()
     # Odoo's own figure and the addon's figures, against their definitions

@@ -38,6 +38,8 @@ import time
 
 from odoo.tools import float_compare
 
+from bench.check import recompute_problems
+
 from . import OPERATIONS, ModuleRunner
 
 LINES = 100_000
@@ -138,24 +140,7 @@ def _check(env, run_rec):
             and not field.company_dependent
             and name not in ("validity_date", "access_token")
         ]
-        stored = {rec.id: {f: rec[f] for f in fnames} for rec in recs}
-        env.invalidate_all()
-        for fname in fnames:
-            env.add_to_compute(recs._fields[fname], recs)
-        recs._recompute_recordset(fnames)
-        for rec in recs:
-            for fname in fnames:
-                a, b = stored[rec.id][fname], rec[fname]
-                if isinstance(a, float) or isinstance(b, float):
-                    same = not float_compare(a or 0.0, b or 0.0, precision_digits=2)
-                elif hasattr(a, "_name"):
-                    same = a.ids == b.ids
-                else:
-                    same = (a or False) == (b or False)
-                if not same:
-                    problems.append(
-                        f"{rec}.{fname}: imported {a!r}, ORM computes {b!r}"
-                    )
+        problems += recompute_problems(env, recs, fnames, what="imported")
         env.flush_all()
     for partner in orders.partner_id.commercial_partner_id:
         sales = env["sale.order"].search(

@@ -37,6 +37,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tools import SQL
 
+from odoo.addons.crm_order_unified_segment.models.utm_campaign import DASHBOARD_FIELDS
+
 REPEAT = 3
 RECIPIENTS = 100_000
 
@@ -483,24 +485,7 @@ def _campaign_dashboard(env, recipients, repeat=5):
 
     def dashboard():
         campaign.invalidate_recordset()
-        campaign.read(
-            [
-                "cou_recipient_count",
-                "cou_delivered_count",
-                "cou_opened_count",
-                "cou_clicked_count",
-                "cou_order_count",
-                "cou_customer_count",
-                "cou_new_customer_count",
-                "cou_revenue",
-                "cou_roi",
-                "cou_revenue_per_recipient",
-                "cou_test_conversion",
-                "cou_control_conversion",
-                "cou_uplift",
-                "cou_incremental_revenue",
-            ]
-        )
+        campaign.read(DASHBOARD_FIELDS)
 
     def stock():
         campaign.invalidate_recordset()

@@ -5,27 +5,11 @@ from datetime import datetime, timedelta
 
 from odoo.tests import new_test_user, tagged, users, warmup
 
+from odoo.addons.crm_order_unified_segment.models.utm_campaign import DASHBOARD_FIELDS
+
 from .common import CouSegmentCommon
 
 SENT = datetime(2025, 6, 1, 9, 0)
-FIELDS = [
-    "cou_recipient_count",
-    "cou_delivered_count",
-    "cou_opened_count",
-    "cou_clicked_count",
-    "cou_ordering_recipient_count",
-    "cou_order_count",
-    "cou_customer_count",
-    "cou_new_customer_count",
-    "cou_revenue",
-    "cou_roi",
-    "cou_revenue_per_recipient",
-    "cou_test_conversion",
-    "cou_holdout_count",
-    "cou_control_conversion",
-    "cou_uplift",
-    "cou_incremental_revenue",
-]
 
 
 @tagged("post_install", "-at_install")
@@ -98,12 +82,12 @@ class TestCampaignDashboardPerformance(CouSegmentCommon):
     def test_campaign_dashboard_query_count(self):
         campaigns = self.campaigns.with_user(self.env.user)
         # warm the caches a web request has (access rules, companies, currency)
-        campaigns.read(FIELDS)
+        campaigns.read(DASHBOARD_FIELDS)
         campaigns.invalidate_recordset()
         # the campaigns, then their figures for all at once: the mailing
         # figures with the control group's, then the order figures
         with self.assertQueryCount(3):
-            values = campaigns.read(FIELDS)
+            values = campaigns.read(DASHBOARD_FIELDS)
         self.assertEqual([row["cou_recipient_count"] for row in values], [6, 5, 4])
         self.assertEqual([row["cou_holdout_count"] for row in values], [1, 1, 1])
         self.assertEqual([row["cou_order_count"] for row in values], [2, 2, 2])
