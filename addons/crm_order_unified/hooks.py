@@ -9,6 +9,7 @@ CORE_TABLE_INDEXES = (
     "cou_stock_picking_open_partner_idx",
     "cou_account_move_line_open_partner_idx",
     "cou_account_move_unpaid_partner_idx",
+    "cou_res_partner_contacts_idx",
 )
 
 

@@ -48,6 +48,15 @@ class TestCustomer360Performance(CouCommon):
         with self.assertQueryCount(10):
             fifty._cou_refresh_customer_360()
 
+    def test_contacts_index_covers_the_figure_lookups(self):
+        """The figure queries find a customer's contacts with an index on
+        (commercial partner, id), not by filtering one on (id, ...)."""
+        self.env.cr.execute(
+            """SELECT pg_get_indexdef(indexrelid) FROM pg_index
+                WHERE indexrelid = 'cou_res_partner_contacts_idx'::regclass"""
+        )
+        self.assertIn("(commercial_partner_id, id)", self.env.cr.fetchone()[0])
+
     def test_read_figures_queries_do_not_depend_on_size(self):
         fnames = [
             "customer_order_count",
