@@ -49,6 +49,24 @@ class CouCampaignRecipient(models.Model):
     company_id = fields.Many2one(
         related="campaign_id.company_id", store=True, readonly=True, index=True
     )
+    # the contact and its customer (commercial entity) when the recipient is
+    # a contact: the campaign's order figures look recipients up by customer
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Contact",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    customer_id = fields.Many2one(
+        related="partner_id.commercial_partner_id",
+        string="Customer",
+        store=True,
+        readonly=True,
+        index="btree_not_null",
+    )
     first_sent_datetime = fields.Datetime(string="First Sent", readonly=True)
     last_sent_datetime = fields.Datetime(string="Last Sent", readonly=True)
     is_delivered = fields.Boolean(string="Delivered", readonly=True)
@@ -63,6 +81,24 @@ class CouCampaignRecipient(models.Model):
         ),
     ]
 
+    # === COMPUTE METHODS === #
+    @api.depends("model", "res_id")
+    def _compute_partner_id(self):
+        contacts = self.filtered(lambda recipient: recipient.model == "res.partner")
+        existing = set(
+            self.env["res.partner"]
+            .browse(contacts.mapped("res_id"))
+            .with_context(active_test=False)
+            .exists()
+            .ids
+        )
+        for recipient in self:
+            recipient.partner_id = (
+                recipient.res_id
+                if recipient.model == "res.partner" and recipient.res_id in existing
+                else False
+            )
+
     # === BUSINESS METHODS === #
     @api.model
     def _cou_refresh(self, keys):
@@ -75,6 +111,7 @@ class CouCampaignRecipient(models.Model):
         if not keys:
             return
         self.env["mailing.trace"].flush_model(TRACE_FIELDS)
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.flush_model()
         campaign_ids, model_names, res_ids = zip(*sorted(keys), strict=True)
         self.env.cr.execute(
@@ -133,6 +170,7 @@ class CouCampaignRecipient(models.Model):
         if not campaign_ids:
             return
         self.env["mailing.trace"].flush_model(TRACE_FIELDS)
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.flush_model()
         cr = self.env.cr
         cr.execute(
@@ -173,16 +211,19 @@ class CouCampaignRecipient(models.Model):
         )
 
     def _cou_insert_sql(self):
-        """INSERT of the rows of CTE ``fresh``, the company their campaign's."""
+        """INSERT of the rows of CTE ``fresh``, the company their campaign's,
+        the contact and customer of a contact's (``_compute_partner_id``)."""
         return SQL(
             """
             INSERT INTO cou_campaign_recipient AS r
-                   (campaign_id, model, res_id, company_id,
+                   (campaign_id, model, res_id, company_id, partner_id, customer_id,
                     first_sent_datetime, last_sent_datetime,
                     is_delivered, is_opened, is_clicked)
             SELECT f.campaign_id, f.model, f.res_id, c.company_id,
+                   p.id, p.commercial_partner_id,
                    f.first_sent, f.last_sent, f.delivered, f.opened, f.clicked
               FROM fresh f
               JOIN utm_campaign c ON c.id = f.campaign_id
+              LEFT JOIN res_partner p ON f.model = 'res.partner' AND p.id = f.res_id
             """
         )

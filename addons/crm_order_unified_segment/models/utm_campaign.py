@@ -520,9 +520,10 @@ class UtmCampaign(models.Model):
         mailing reached them (after they were held out), of the campaign's
         company. Each campaign's orders that can count are read by date range
         (index on date_order), its attributed orders by campaign (index);
-        only the recipients of their customers are looked up, by campaign
-        and contact (the recipients' unique index): the others order
-        nothing, count in no figure but the recipients'."""
+        only the recipients and held-out customers of their customers are
+        looked up (the recipients' index on their customer, the holdouts'
+        unique index): the others order nothing, count in no figure but the
+        group sizes."""
         self.env["sale.order"].flush_model()
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         SaleOrder = self.env["sale.order"]
@@ -597,37 +598,20 @@ class UtmCampaign(models.Model):
                             OR (cp.company_id IS NULL
                                 AND so.company_id = ANY(%(companies)s)))
                 ),
-                -- the customers that matter: attributed orders or an order in
-                -- a window
-                f AS MATERIALIZED (
-                    SELECT campaign_id, customer_id, BOOL_OR(attributed) AS attributed
-                      FROM (SELECT campaign_id, customer_id, TRUE AS attributed
-                              FROM att
-                             UNION ALL
-                            SELECT campaign_id, customer_id, FALSE FROM win) u
-                     GROUP BY campaign_id, customer_id
-                ),
-                -- their contacts (index on the commercial entity) that the
-                -- campaign reached (the recipients' unique index)
-                rcust AS MATERIALIZED (
-                    SELECT f.campaign_id, r.first_sent_datetime AS first_sent,
-                           r.last_sent_datetime AS last_sent, f.customer_id,
-                           f.attributed
-                      FROM res_partner p
-                      JOIN f ON f.customer_id = p.commercial_partner_id
+                -- the recipients of each customer with an attributed order (the
+                -- recipients' index on their customer)
+                ratt AS MATERIALIZED (
+                    SELECT att.campaign_id, att.customer_id, COUNT(*) AS recipients
+                      FROM att
                       JOIN cou_campaign_recipient r
-                        ON r.campaign_id = f.campaign_id
-                       AND r.model = 'res.partner' AND r.res_id = p.id
-                     WHERE p.commercial_partner_id = ANY(
-                           ARRAY(SELECT DISTINCT customer_id FROM f))
+                        ON r.customer_id = att.customer_id
+                       AND r.campaign_id = att.campaign_id
+                     GROUP BY att.campaign_id, att.customer_id
                 ),
-                -- recipients whose customer has an attributed order (no join:
-                -- the planner's guesses of CTE sizes made it a nested loop)
                 ordering AS (
-                    SELECT rcust.campaign_id, COUNT(*) AS ordering
-                      FROM rcust
-                     WHERE rcust.attributed
-                     GROUP BY rcust.campaign_id
+                    SELECT campaign_id, SUM(recipients) AS ordering
+                      FROM ratt
+                     GROUP BY campaign_id
                 ),
                 a AS (
                     SELECT att.campaign_id,
@@ -647,44 +631,64 @@ class UtmCampaign(models.Model):
                                            AND o2.company_id = ANY(%(companies)s)))))
                                AS new_customers
                       FROM att
-                      LEFT JOIN (SELECT DISTINCT campaign_id, customer_id
-                                   FROM rcust WHERE attributed) rc
+                      LEFT JOIN ratt rc
                              ON rc.campaign_id = att.campaign_id
                             AND rc.customer_id = att.customer_id
                      GROUP BY att.campaign_id
                 ),
-                members AS MATERIALIZED (
-                    SELECT 'test' AS grp, rcust.campaign_id, rcust.customer_id,
-                           rcust.first_sent AS date_from,
-                           rcust.last_sent + cp.span AS date_to
-                      FROM rcust JOIN cp ON cp.campaign_id = rcust.campaign_id
-                     UNION ALL
-                    SELECT 'control', h.campaign_id, h.partner_id, h.holdout_date,
-                           h.holdout_date + cp.span
-                      FROM cp
-                      JOIN cou_campaign_holdout h ON h.campaign_id = cp.campaign_id
+                -- test: a window order of a customer within the window of one of
+                -- its contacts the campaign reached, with the number of those
+                -- contacts (each window order looks its customer's recipients
+                -- up by index, whatever the planner guesses of the CTE sizes)
+                thits AS MATERIALIZED (
+                    SELECT w.campaign_id, w.customer_id, w.id AS order_id, w.revenue,
+                           r.recipients
+                      FROM win w
+                      JOIN cp ON cp.campaign_id = w.campaign_id
+                     CROSS JOIN LATERAL (
+                          SELECT COUNT(*) AS recipients,
+                                 BOOL_OR(w.date_order >= r.first_sent_datetime
+                                         AND w.date_order
+                                             < r.last_sent_datetime + cp.span) AS hit
+                            FROM cou_campaign_recipient r
+                           WHERE r.customer_id = w.customer_id
+                             AND r.campaign_id = w.campaign_id
+                     ) r
+                     WHERE r.hit
                 ),
-                hits AS MATERIALIZED (
-                    SELECT m.grp, m.campaign_id, w.id AS order_id, w.revenue,
-                           m.customer_id
-                      FROM members m
-                      JOIN win w ON w.campaign_id = m.campaign_id
-                                AND w.customer_id = m.customer_id
-                     WHERE w.date_order >= m.date_from AND w.date_order < m.date_to
+                -- control: a window order of a held-out customer within its
+                -- window (the holdouts' index on the customer; one row per
+                -- order: a customer is held out of a campaign once)
+                chits AS MATERIALIZED (
+                    SELECT w.campaign_id, w.customer_id, w.id AS order_id, w.revenue
+                      FROM win w
+                      JOIN cp ON cp.campaign_id = w.campaign_id
+                      JOIN cou_campaign_holdout h
+                        ON h.campaign_id = w.campaign_id
+                       AND h.partner_id = w.customer_id
+                     WHERE w.date_order >= h.holdout_date
+                       AND w.date_order < h.holdout_date + cp.span
                 ),
+                -- buyers: the test members (recipients) whose customer has a
+                -- test hit, the control members (one per customer) with one
                 buyers AS (
-                    SELECT m.grp, m.campaign_id, COUNT(*) AS buyers
-                      FROM members m
-                      JOIN (SELECT DISTINCT grp, campaign_id, customer_id FROM hits) h
-                        ON h.grp = m.grp AND h.campaign_id = m.campaign_id
-                       AND h.customer_id = m.customer_id
-                     GROUP BY m.grp, m.campaign_id
+                    SELECT 'test' AS grp, d.campaign_id, SUM(d.recipients) AS buyers
+                      FROM (SELECT DISTINCT campaign_id, customer_id, recipients
+                              FROM thits) d
+                     GROUP BY d.campaign_id
+                     UNION ALL
+                    SELECT 'control', campaign_id, COUNT(DISTINCT customer_id)
+                      FROM chits
+                     GROUP BY campaign_id
                 ),
                 won AS (
-                    SELECT grp, campaign_id, SUM(revenue) AS revenue
-                      FROM (SELECT DISTINCT grp, campaign_id, order_id, revenue
-                              FROM hits) d
-                     GROUP BY grp, campaign_id
+                    SELECT 'test' AS grp, campaign_id, SUM(revenue) AS revenue
+                      FROM thits
+                     GROUP BY campaign_id
+                     UNION ALL
+                    SELECT 'control', campaign_id, SUM(revenue)
+                      FROM chits
+                     GROUP BY campaign_id
                 )
                 SELECT cp.campaign_id,
                        COALESCE(o.ordering, 0),

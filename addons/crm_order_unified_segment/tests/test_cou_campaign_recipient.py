@@ -123,3 +123,19 @@ class TestCouCampaignRecipient(CouSegmentCommon):
         self.env["cou.campaign.recipient"]._cou_refresh_campaigns(self.campaign_x.ids)
         self.assertEqual(self._row(self.campaign_x, self.p1), expected)
         self.assertEqual(expected, (SENT, SENT, True, True, True))
+
+    def test_recipient_rows_follow_the_contacts_customer(self):
+        """A contact's row knows its customer (the dashboard's order figures
+        look recipients up by it), also when the contact moves to another
+        company and after a refresh with SQL."""
+        contact = self.env["res.partner"].create(
+            {"name": "COU Rcpt Contact", "email": "cou.rcpt.contact@example.com"}
+        )
+        self._trace(self.mailing_1, contact, "sent")
+        row = self._rows(self.campaign_x)
+        self.assertEqual((row.partner_id, row.customer_id), (contact, contact))
+        contact.parent_id = self.p1
+        self.assertEqual(row.customer_id, self.p1)
+        self.env["cou.campaign.recipient"]._cou_refresh_campaigns(self.campaign_x.ids)
+        row = self._rows(self.campaign_x)
+        self.assertEqual((row.partner_id, row.customer_id), (contact, self.p1))
