@@ -110,9 +110,7 @@ class CouCampaignRecipient(models.Model):
         keys = {key for key in keys if key[0]}
         if not keys:
             return
-        self.env["mailing.trace"].flush_model(TRACE_FIELDS)
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-        self.flush_model()
+        self._cou_flush()
         campaign_ids, model_names, res_ids = zip(*sorted(keys), strict=True)
         self.env.cr.execute(
             SQL(
@@ -169,9 +167,7 @@ class CouCampaignRecipient(models.Model):
         inserted from their traces grouped by recipient."""
         if not campaign_ids:
             return
-        self.env["mailing.trace"].flush_model(TRACE_FIELDS)
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-        self.flush_model()
+        self._cou_flush()
         cr = self.env.cr
         cr.execute(
             SQL(
@@ -197,6 +193,13 @@ class CouCampaignRecipient(models.Model):
             )
         )
         self.invalidate_model()
+
+    def _cou_flush(self):
+        """Flush what the refreshes read with SQL: the traces, the contacts'
+        customers, the rows themselves."""
+        self.env["mailing.trace"].flush_model(TRACE_FIELDS)
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.flush_model()
 
     def _cou_aggregates_sql(self):
         """A recipient's figures over its traces ``t`` (sent ones)."""

@@ -521,8 +521,8 @@ class UtmCampaign(models.Model):
         company. Each campaign's orders that can count are read by date range
         (index on date_order), its attributed orders by campaign (index);
         only the recipients and held-out customers of their customers are
-        looked up (the recipients' index on their customer, the holdouts'
-        unique index): the others order nothing, count in no figure but the
+        looked up (the recipients' and the holdouts' indexes on the
+        customer): the others order nothing, count in no figure but the
         group sizes."""
         self.env["sale.order"].flush_model()
         self.env["res.partner"].flush_model(["commercial_partner_id"])
