@@ -1,6 +1,6 @@
 {
     "name": "Customer Hub",
-    "version": "18.0.2.2.0",
+    "version": "18.0.2.2.1",
     "category": "Sales/CRM",
     "summary": "One customer for sales, delivery, billing and customer care: Customer "
     "360 figures, customer context on orders, deliveries and invoices, one "

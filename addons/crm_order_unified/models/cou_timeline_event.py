@@ -1,6 +1,11 @@
 # [timeline] Customer timeline: one stream of events per commercial partner.
+import hashlib
 import html
 import re
+from collections import OrderedDict
+from contextlib import suppress
+
+import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import MissingError, UserError
@@ -51,6 +56,9 @@ _TAG_RE = re.compile(r"<[^>]*>")
 # largest id of a PostgreSQL integer column
 _MAX_ID = 2**31 - 1
 _SPACE_RE = re.compile(r"\s+")
+# Prepared timeline page statements kept per database connection (see
+# `_timeline_execute_prepared`); the least recently used is deallocated.
+_PREPARED_MAX = 24
 
 
 def _is_record_id(value):
@@ -1352,8 +1360,49 @@ class CouTimelineEvent(models.Model):
                 }
                 for event in events
             ]
+        # A page without search is a prepared statement of the connection
+        # (see `_timeline_execute_prepared`): the customer and the cursor are
+        # its parameters, so PostgreSQL plans its ~20 branches once per
+        # connection instead of at every page.
+        if page_hints:
+            rows = self._timeline_page_rows_sql(
+                partner, domain, categories, limit, page_hints, before, prepared=True
+            )
+            if rows is not None:
+                return rows
+        return self._timeline_page_rows_sql(
+            partner, domain, categories, limit, page_hints, before
+        )
+
+    def _timeline_page_rows_sql(
+        self, partner, domain, categories, limit, page_hints, before, prepared=False
+    ):
+        """The rows of `_timeline_page_rows` read with SQL (the domain and the
+        rules need no join). With ``prepared``, as a prepared statement whose
+        parameters are the customer and the cursor; None when the statement
+        cannot be prepared (see `_timeline_execute_prepared`)."""
+        args = None
+        if prepared:
+            # the customer is the statement's parameter: the domain's
+            # partner leaf (each source filters on the customer) is left out
+            domain = [
+                leaf for leaf in domain if leaf != ("partner_id", "=", partner.id)
+            ]
+            args = [partner.id]
+            customer = SQL("CAST($1 AS integer)")
+            if before:
+                args += [before[0], before[1]]
+                before = (
+                    SQL("CAST($2 AS timestamp without time zone)"),
+                    SQL("CAST($3 AS bigint)"),
+                )
+                page_hints = dict(page_hints, before=before)
+        else:
+            customer = SQL("%s", partner.id)
+        query = Query(self.env, self._table)
+        expression.expression(domain, self, query=query)
+        self._apply_ir_rules(query, "read")
         where = query.where_clause or SQL("TRUE")
-        customer = SQL("%s", partner.id)
         if before:
             # a row comparison names the (computed) date of each source once
             where = SQL(
@@ -1451,8 +1500,70 @@ class CouTimelineEvent(models.Model):
             SQL.identifier(self._table),
             limit,
         )
+        if prepared:
+            return self._timeline_execute_prepared(page_sql, args)
         self.env.cr.execute(page_sql)
         return self.env.cr.dictfetchall()
+
+    def _timeline_execute_prepared(self, query, args):
+        """Run ``query`` (SQL whose values are inlined except ``$1``, ``$2``,
+        ... that take ``args``) as a prepared statement of this database
+        connection and return its rows (dicts); None when the statement text
+        holds a ``%`` (a value of a rule or label) and is run the plain way.
+
+        The statement is named after a hash of its text: the same text (the
+        same user's rules and categories) is planned once per connection,
+        then executed with a generic plan. Each step runs in a savepoint, so a
+        connection that lost its statements (``DISCARD ALL``, a connection
+        pooler handing over another server session) prepares it again
+        instead of failing the request."""
+        cr = self.env.cr
+        text = cr.mogrify(query).decode()
+        if "%" in text:
+            return None
+        name = "cou_timeline_" + hashlib.sha1(text.encode()).hexdigest()[:24]
+        cnx = cr._cnx
+        known = getattr(cnx, "_cou_timeline_prepared", None)
+        if known is None:
+            known = cnx._cou_timeline_prepared = OrderedDict()
+        execute = SQL(
+            "EXECUTE %s (%s)",
+            SQL.identifier(name),
+            SQL(", ").join(SQL("%s", arg) for arg in args),
+        )
+        if name in known:
+            known.move_to_end(name)
+            try:
+                with cr.savepoint(flush=False):
+                    cr.execute(execute, log_exceptions=False)
+                    return cr.dictfetchall()
+            except psycopg2.errors.InvalidSqlStatementName:
+                del known[name]
+        # already there: this server session has it (a pooler's, same text)
+        with (
+            suppress(psycopg2.errors.DuplicatePreparedStatement),
+            cr.savepoint(flush=False),
+        ):
+            cr.execute(
+                SQL(
+                    "PREPARE %s AS %s",
+                    SQL.identifier(name),
+                    SQL(text),  # sql-ok: the composed SQL's own mogrified text
+                ),
+                log_exceptions=False,
+            )
+        known[name] = True
+        while len(known) > _PREPARED_MAX:
+            old, _value = known.popitem(last=False)
+            with (
+                suppress(psycopg2.errors.InvalidSqlStatementName),
+                cr.savepoint(flush=False),
+            ):
+                cr.execute(
+                    SQL("DEALLOCATE %s", SQL.identifier(old)), log_exceptions=False
+                )
+        cr.execute(execute)
+        return cr.dictfetchall()
 
     def _timeline_page_source_sql(self, group, customer, access):
         """The SELECT of the events of a group of sources (see

@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from lxml import etree
 from markupsafe import Markup
@@ -9,6 +10,7 @@ from odoo.osv.expression import AND as expression_and
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.crm_order_unified.models import cou_timeline_event as timeline_module
 from odoo.addons.crm_order_unified.models.cou_timeline_event import TIMELINE_CODE_SPAN
 
 
@@ -790,26 +792,95 @@ class TestTimelineQueries(TimelineCommon):
         )  # warm caches (rules, ACLs)
         Event.env.invalidate_all()
         # the first paint: the allowed companies (multi-company rules), the
-        # customer, the page (one query of every source; the user's kind
-        # read from the groups' cache, not from the user's row)
-        with self.assertQueryCount(3):
+        # customer, the page (one prepared statement of every source, run in
+        # a savepoint; the user's kind read from the groups' cache, not from
+        # the user's row)
+        with self.assertQueryCount(5):
             first = Event.get_timeline_page(self.customer.id, limit=5)
         for _ in range(3):
             self._create_order().action_confirm()
         self.env.flush_all()
         Event.env.invalidate_all()
-        with self.assertQueryCount(3):
+        with self.assertQueryCount(5):
             self.assertEqual(
                 len(Event.get_timeline_page(self.customer.id, limit=5)["events"]), 5
             )
         Event.env.invalidate_all()
-        with self.assertQueryCount(3):
+        # a statement of its own (other categories, a cursor): prepared first
+        with self.assertQueryCount(6):
             Event.get_timeline_page(
                 self.customer.id,
                 limit=20,
                 cursor=first["next_cursor"],
                 categories=["message"],
             )
+
+    def _prepared_statements(self):
+        self.env.cr.execute(
+            "SELECT name FROM pg_prepared_statements"
+            " WHERE name LIKE 'cou_timeline_%' ORDER BY name"
+        )
+        return [name for (name,) in self.env.cr.fetchall()]
+
+    def _plain_page(self, *args, **kwargs):
+        """The page read without a prepared statement."""
+        with patch.object(
+            type(self.Event), "_timeline_execute_prepared", return_value=None
+        ):
+            return self.Event.get_timeline_page(*args, **kwargs)
+
+    def test_page_is_a_prepared_statement(self):
+        """A page without search is a prepared statement of the connection
+        (customer and cursor as parameters): the same rows as the plain
+        query, one statement for every customer, prepared again when the
+        connection lost it, the least recently used one dropped."""
+        other = self.env["res.partner"].create({"name": "Other Timeline Co"})
+        for index in range(4):
+            self._create_order().action_confirm()
+            self._create_order(partner=other)
+            self.contact.message_post(
+                message_type="comment",
+                body=f"<p>m{index}</p>",
+                subtype_xmlid="mail.mt_comment",
+            )
+        self.env.cr.execute("DEALLOCATE ALL")
+        first = self.Event.get_timeline_page(self.contact.id, limit=3)
+        self.assertEqual(first, self._plain_page(self.contact.id, limit=3))
+        statements = self._prepared_statements()
+        self.assertEqual(len(statements), 1)
+        # another customer, the same statement
+        self.assertEqual(
+            self.Event.get_timeline_page(other.id, limit=3),
+            self._plain_page(other.id, limit=3),
+        )
+        self.assertEqual(self._prepared_statements(), statements)
+        # the next page: the cursor is a parameter of a second statement
+        cursor = first["next_cursor"]
+        self.assertTrue(cursor)
+        second = self.Event.get_timeline_page(self.contact.id, limit=3, cursor=cursor)
+        self.assertEqual(
+            second, self._plain_page(self.contact.id, limit=3, cursor=cursor)
+        )
+        self.assertFalse(
+            {e["id"] for e in first["events"]} & {e["id"] for e in second["events"]}
+        )
+        self.assertEqual(len(self._prepared_statements()), 2)
+        # a connection that lost its statements (a pooler's DISCARD ALL)
+        self.env.cr.execute("DEALLOCATE ALL")
+        self.assertEqual(self.Event.get_timeline_page(self.contact.id, limit=3), first)
+        self.assertEqual(self._prepared_statements(), statements)
+        # a search is not prepared
+        self.Event.get_timeline_page(self.contact.id, search="m1")
+        self.assertEqual(self._prepared_statements(), statements)
+        # at most _PREPARED_MAX per connection: the oldest goes
+        with patch.object(timeline_module, "_PREPARED_MAX", 1):
+            self.Event.get_timeline_page(self.contact.id, categories=["message"])
+            self.assertEqual(len(self._prepared_statements()), 1)
+            self.assertNotEqual(self._prepared_statements(), statements)
+            self.assertEqual(
+                self.Event.get_timeline_page(self.contact.id, limit=3), first
+            )
+            self.assertEqual(self._prepared_statements(), statements)
 
 
 @tagged("post_install", "-at_install")
