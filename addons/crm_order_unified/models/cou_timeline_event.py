@@ -57,8 +57,11 @@ _TAG_RE = re.compile(r"<[^>]*>")
 _MAX_ID = 2**31 - 1
 _SPACE_RE = re.compile(r"\s+")
 # Prepared timeline page statements kept per database connection (see
-# `_timeline_execute_prepared`); the least recently used is deallocated.
-_PREPARED_MAX = 24
+# `_timeline_execute_prepared`; ~7 MB of server memory each, measured with
+# pg_backend_memory_contexts), the least recently used deallocated; the system
+# parameter overrides it, 0 turns the prepared pages off.
+_PREPARED_MAX = 8
+PREPARED_MAX_PARAM = "crm_order_unified.timeline_prepared_statements"
 
 
 def _is_record_id(value):
@@ -1364,7 +1367,7 @@ class CouTimelineEvent(models.Model):
         # (see `_timeline_execute_prepared`): the customer and the cursor are
         # its parameters, so PostgreSQL plans its ~20 branches once per
         # connection instead of at every page.
-        if page_hints:
+        if page_hints and self._timeline_prepared_max():
             rows = self._timeline_page_rows_sql(
                 partner, domain, categories, limit, page_hints, before, prepared=True
             )
@@ -1505,6 +1508,19 @@ class CouTimelineEvent(models.Model):
         self.env.cr.execute(page_sql)
         return self.env.cr.dictfetchall()
 
+    def _timeline_prepared_max(self):
+        """How many prepared page statements a connection keeps (the system
+        parameter, else the default); 0: pages are not prepared."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(PREPARED_MAX_PARAM, _PREPARED_MAX)
+        )
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            return _PREPARED_MAX
+
     def _timeline_execute_prepared(self, query, args):
         """Run ``query`` (SQL whose values are inlined except ``$1``, ``$2``,
         ... that take ``args``) as a prepared statement of this database
@@ -1553,7 +1569,7 @@ class CouTimelineEvent(models.Model):
                 log_exceptions=False,
             )
         known[name] = True
-        while len(known) > _PREPARED_MAX:
+        while len(known) > max(self._timeline_prepared_max(), 1):
             old, _value = known.popitem(last=False)
             with (
                 suppress(psycopg2.errors.InvalidSqlStatementName),

@@ -872,15 +872,24 @@ class TestTimelineQueries(TimelineCommon):
         # a search is not prepared
         self.Event.get_timeline_page(self.contact.id, search="m1")
         self.assertEqual(self._prepared_statements(), statements)
-        # at most _PREPARED_MAX per connection: the oldest goes
-        with patch.object(timeline_module, "_PREPARED_MAX", 1):
-            self.Event.get_timeline_page(self.contact.id, categories=["message"])
-            self.assertEqual(len(self._prepared_statements()), 1)
-            self.assertNotEqual(self._prepared_statements(), statements)
-            self.assertEqual(
-                self.Event.get_timeline_page(self.contact.id, limit=3), first
-            )
-            self.assertEqual(self._prepared_statements(), statements)
+        # at most _PREPARED_MAX per connection (the system parameter): the
+        # oldest goes
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param(timeline_module.PREPARED_MAX_PARAM, "1")
+        self.Event.get_timeline_page(self.contact.id, categories=["message"])
+        self.assertEqual(len(self._prepared_statements()), 1)
+        self.assertNotEqual(self._prepared_statements(), statements)
+        self.assertEqual(self.Event.get_timeline_page(self.contact.id, limit=3), first)
+        self.assertEqual(self._prepared_statements(), statements)
+        # 0: pages are not prepared; a value that is not a number: the default
+        params.set_param(timeline_module.PREPARED_MAX_PARAM, "0")
+        self.env.cr.execute("DEALLOCATE ALL")
+        self.assertEqual(self.Event.get_timeline_page(self.contact.id, limit=3), first)
+        self.assertEqual(self._prepared_statements(), [])
+        params.set_param(timeline_module.PREPARED_MAX_PARAM, "many")
+        self.assertEqual(self.Event._timeline_prepared_max(), 8)
+        self.assertEqual(self.Event.get_timeline_page(self.contact.id, limit=3), first)
+        self.assertEqual(self._prepared_statements(), statements)
 
 
 @tagged("post_install", "-at_install")
