@@ -1333,8 +1333,15 @@ class CouTimelineEvent(models.Model):
         ``UNION ALL``: the page is the top ``limit`` of at most
         ``limit`` x sources rows. Sources of other categories are left out.
         """
+        # every source filters on the customer itself: the SQL leaves the
+        # domain's customer leaf out (the customer is a parameter of the
+        # prepared page, not a value of its text)
         query = Query(self.env, self._table)
-        expression.expression(domain, self, query=query)
+        expression.expression(
+            [leaf for leaf in domain if leaf != ("partner_id", "=", partner.id)],
+            self,
+            query=query,
+        )
         self._apply_ir_rules(query, "read")
         if query._joins:
             # a domain or rule through a relation: read the view itself
@@ -1367,30 +1374,29 @@ class CouTimelineEvent(models.Model):
         # (see `_timeline_execute_prepared`): the customer and the cursor are
         # its parameters, so PostgreSQL plans its ~20 branches once per
         # connection instead of at every page.
-        if page_hints and self._timeline_prepared_max():
+        where = query.where_clause or SQL("TRUE")
+        keep = self._timeline_prepared_max() if page_hints else 0
+        if keep:
             rows = self._timeline_page_rows_sql(
-                partner, domain, categories, limit, page_hints, before, prepared=True
+                partner, where, categories, limit, page_hints, before, keep=keep
             )
             if rows is not None:
                 return rows
         return self._timeline_page_rows_sql(
-            partner, domain, categories, limit, page_hints, before
+            partner, where, categories, limit, page_hints, before
         )
 
     def _timeline_page_rows_sql(
-        self, partner, domain, categories, limit, page_hints, before, prepared=False
+        self, partner, where, categories, limit, page_hints, before, keep=0
     ):
-        """The rows of `_timeline_page_rows` read with SQL (the domain and the
-        rules need no join). With ``prepared``, as a prepared statement whose
-        parameters are the customer and the cursor; None when the statement
-        cannot be prepared (see `_timeline_execute_prepared`)."""
+        """The rows of `_timeline_page_rows` read with SQL (``where``: the
+        domain's and the rules' condition on the events, without the
+        customer). With ``keep``, as a prepared statement whose parameters
+        are the customer and the cursor, ``keep`` statements at most on the
+        connection; None when it cannot be prepared (see
+        `_timeline_execute_prepared`)."""
         args = None
-        if prepared:
-            # the customer is the statement's parameter: the domain's
-            # partner leaf (each source filters on the customer) is left out
-            domain = [
-                leaf for leaf in domain if leaf != ("partner_id", "=", partner.id)
-            ]
+        if keep:
             args = [partner.id]
             customer = SQL("CAST($1 AS integer)")
             if before:
@@ -1402,10 +1408,6 @@ class CouTimelineEvent(models.Model):
                 page_hints = dict(page_hints, before=before)
         else:
             customer = SQL("%s", partner.id)
-        query = Query(self.env, self._table)
-        expression.expression(domain, self, query=query)
-        self._apply_ir_rules(query, "read")
-        where = query.where_clause or SQL("TRUE")
         if before:
             # a row comparison names the (computed) date of each source once
             where = SQL(
@@ -1503,8 +1505,8 @@ class CouTimelineEvent(models.Model):
             SQL.identifier(self._table),
             limit,
         )
-        if prepared:
-            return self._timeline_execute_prepared(page_sql, args)
+        if keep:
+            return self._timeline_execute_prepared(page_sql, args, keep)
         self.env.cr.execute(page_sql)
         return self.env.cr.dictfetchall()
 
@@ -1521,11 +1523,12 @@ class CouTimelineEvent(models.Model):
         except (TypeError, ValueError):
             return _PREPARED_MAX
 
-    def _timeline_execute_prepared(self, query, args):
+    def _timeline_execute_prepared(self, query, args, keep):
         """Run ``query`` (SQL whose values are inlined except ``$1``, ``$2``,
         ... that take ``args``) as a prepared statement of this database
-        connection and return its rows (dicts); None when the statement text
-        holds a ``%`` (a value of a rule or label) and is run the plain way.
+        connection (of ``keep`` at most: the least recently used goes) and
+        return its rows (dicts); None when the statement text holds a ``%``
+        (a value of a rule or label) and is run the plain way.
 
         The statement is named after a hash of its text: the same text (the
         same user's rules and categories) is planned once per connection,
@@ -1569,7 +1572,7 @@ class CouTimelineEvent(models.Model):
                 log_exceptions=False,
             )
         known[name] = True
-        while len(known) > max(self._timeline_prepared_max(), 1):
+        while len(known) > keep:
             old, _value = known.popitem(last=False)
             with (
                 suppress(psycopg2.errors.InvalidSqlStatementName),
