@@ -89,18 +89,32 @@ def parse_args(argv):
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
         "--events",
-        type=int,
-        default=0,
+        type=_event_counts,
+        default=[],
         help="timeline events in the database for the timeline operations "
-        "(default 2000000; topped up with bulk SQL)",
+        "(default 2000000; topped up with bulk SQL); several counts in "
+        "increasing order, e.g. 2000000,10000000, measure the timeline at each",
     )
     args = parser.parse_args(argv)
     if args.customers < 1 or args.lines < 1:
         parser.error("--customers and --lines must be positive")
-    if args.events < 0:
-        parser.error("--events must not be negative")
+    if args.events != sorted(args.events):
+        parser.error("--events: counts in increasing order (the events are only added)")
     args.db = args.db or f"cou_bench_{args.customers}_{args.lines}"
     return args
+
+
+def _event_counts(value):
+    """``--events``: one count or several, comma-separated (2000000,10000000)."""
+    try:
+        counts = [int(part) for part in value.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a count or a list of counts: {value!r}"
+        ) from None
+    if any(count < 0 for count in counts):
+        raise argparse.ArgumentTypeError("counts must not be negative")
+    return counts
 
 
 def odoo_bin(args_list):
@@ -299,17 +313,22 @@ def run_operations(env, names, args):
         log(f"running {name}")
         # "module:result+result" selects results of an operations module
         name, _, only = name.partition(":")
-        if isinstance(registry[name], ModuleRunner):
-            kwargs = {"total_events": args.events} if args.events else {}
-            if only:
-                kwargs["only"] = only.split("+")
-            results.extend(
-                result
-                for result in registry[name].run(env, **kwargs)
-                if not only or result["name"] in kwargs["only"]
-            )
-            env.cr.rollback()
-            env.invalidate_all()
+        runner = registry[name]
+        if isinstance(runner, ModuleRunner):
+            # a module sized by the events runs once per count, in order
+            # (each run tops the database up to its count)
+            counts = (runner.sized_by_events and args.events) or [None]
+            for count in counts:
+                kwargs = {"total_events": count} if count else {}
+                if only:
+                    kwargs["only"] = only.split("+")
+                results.extend(
+                    result
+                    for result in runner.run(env, **kwargs)
+                    if not only or result["name"] in kwargs["only"]
+                )
+                env.cr.rollback()
+                env.invalidate_all()
             continue
         op = registry[name](ctx)
         if op.baseline:

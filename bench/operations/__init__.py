@@ -42,6 +42,8 @@ class ModuleRunner:
 
     run: Callable
     __doc__: str = ""
+    # measured once per ``--events`` count (the module's ``SIZED_BY_EVENTS``)
+    sized_by_events: bool = False
 
 
 def load_all():
@@ -60,6 +62,11 @@ def load_all():
             continue
         if set(OPERATIONS) == before and callable(getattr(module, "run", None)):
             OPERATIONS.setdefault(
-                info.name, ModuleRunner(module.run, module.__doc__ or "")
+                info.name,
+                ModuleRunner(
+                    module.run,
+                    module.__doc__ or "",
+                    getattr(module, "SIZED_BY_EVENTS", False),
+                ),
             )
     return OPERATIONS
