@@ -1,6 +1,6 @@
 {
     "name": "Customer Hub: Complaints",
-    "version": "18.0.2.1.0",
+    "version": "18.0.2.2.0",
     "category": "Sales/CRM",
     "summary": "Complaint tickets tied to the order, delivery, invoice and product, "
     "with teams, SLA, email intake, portal and ratings",

@@ -132,9 +132,11 @@ def _prepare_complaints(env, target):
             WITH src AS (
                 SELECT so.id AS order_id, so.name AS order_name, so.partner_id,
                     p.commercial_partner_id,
+                    cp.complete_name AS commercial_partner_name,
                     so.company_id, p.email,
                        row_number() OVER () AS n
                   FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
                  WHERE so.state = 'sale'
                  ORDER BY so.id
             ), cnt AS (SELECT count(*) AS c FROM src),
@@ -148,7 +150,8 @@ def _prepare_complaints(env, target):
             )
             INSERT INTO cou_complaint (reference, name, active, company_id, team_id,
                 partner_id,
-                                       commercial_partner_id, email_from, channel,
+                                       commercial_partner_id, commercial_partner_name,
+                                       email_from, channel,
                                            category_id, priority,
                                        sale_order_id, sale_order_name, product_id,
                                            stage_id, is_closed,
@@ -160,10 +163,12 @@ def _prepare_complaints(env, target):
                                        sla_first_response_breached,
                                            sla_resolution_breached, sla_breached,
                                        sla_breach_date, portal_company_visible, color,
+                                       has_open_activity,
                                        create_uid, write_uid, create_date, write_date)
             SELECT 'BENCH/' || lpad(g::text, 7, '0'), 'Bench complaint ' || g, TRUE,
                 src.company_id, %(team)s,
-                   src.partner_id, src.commercial_partner_id, src.email,
+                   src.partner_id, src.commercial_partner_id,
+                   src.commercial_partner_name, src.email,
                    (ARRAY['email', 'phone', 'portal', 'in_person', 'other'])[1 +
                        mod(g, 5)],
                    ca[1 + mod(g, array_length(ca, 1))], mod(g, 4)::text, src.order_id,
@@ -178,7 +183,7 @@ def _prepare_complaints(env, target):
                    opened + interval '8 hours', opened + interval '56 hours',
                    FALSE, mod(g, 10) = 0, mod(g, 10) = 0,
                    CASE WHEN mod(g, 10) = 0 THEN opened + interval '56 hours' END,
-                       FALSE, 0,
+                       FALSE, 0, FALSE,
                    1, 1, opened, opened
               FROM gen JOIN src ON src.n = gen.n
             """,
@@ -277,7 +282,19 @@ def _prepare_breach_activities(env):
             prototype=activity.id,
         )
     )
+    # and the complaints' flag of an open activity (stored, computed from
+    # their activities by the ORM)
+    cr.execute(
+        SQL(
+            """UPDATE cou_complaint c SET has_open_activity = TRUE
+                WHERE c.has_open_activity IS NOT TRUE
+                  AND EXISTS (SELECT 1 FROM mail_activity a
+                               WHERE a.res_model = 'cou.complaint'
+                                 AND a.res_id = c.id AND a.active)"""
+        )
+    )
     cr.execute("ANALYZE mail_activity")
+    cr.execute("ANALYZE cou_complaint")
     env.invalidate_all()
     _log("SLA breach activities ready")
 

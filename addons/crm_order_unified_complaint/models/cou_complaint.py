@@ -15,6 +15,7 @@ from odoo.tools import (
     html2plaintext,
     index_exists,
 )
+from odoo.tools.sql import column_exists, create_column, table_exists
 
 COMPLAINT_PRIORITIES = [
     ("0", "Low"),
@@ -129,6 +130,14 @@ class CouComplaint(models.Model):
         string="Customer",
         store=True,
         index=True,
+    )
+    # stored: the kanban card shows the customer without computing the
+    # display names of the customers of its cards (24 ms for three columns
+    # of 40 cards, a third of the cards' time)
+    commercial_partner_name = fields.Char(
+        related="commercial_partner_id.complete_name",
+        string="Customer Name",
+        store=True,
     )
     portal_company_visible = fields.Boolean(
         related="team_id.portal_company_visible",
@@ -367,6 +376,14 @@ class CouComplaint(models.Model):
     )
     return_count = fields.Integer(compute="_compute_document_counts")
     credit_note_count = fields.Integer(compute="_compute_document_counts")
+    # stored: the kanban's progress bar reads the complaints that have an
+    # open activity from a partial index instead of every complaint
+    has_open_activity = fields.Boolean(
+        string="Has Open Activities",
+        compute="_compute_has_open_activity",
+        store=True,
+        groups="base.group_user",
+    )
 
     _sql_constraints = [
         (
@@ -375,6 +392,26 @@ class CouComplaint(models.Model):
             "The complaint reference must be unique.",
         ),
     ]
+
+    def _auto_init(self):
+        # has_open_activity, new on a table that has complaints: filled in one
+        # statement rather than computed complaint by complaint
+        cr = self.env.cr
+        if table_exists(cr, self._table) and not column_exists(
+            cr, self._table, "has_open_activity"
+        ):
+            create_column(cr, self._table, "has_open_activity", "boolean")
+            cr.execute(
+                SQL(
+                    """UPDATE %s c SET has_open_activity = TRUE
+                        WHERE EXISTS (SELECT 1 FROM mail_activity a
+                                       WHERE a.res_model = %s AND a.res_id = c.id
+                                         AND a.active)""",
+                    SQL.identifier(self._table),
+                    self._name,
+                )
+            )
+        return super()._auto_init()
 
     def init(self):
         res = super().init()
@@ -393,6 +430,17 @@ class CouComplaint(models.Model):
                     "CREATE INDEX %s ON %s (stage_id, company_id)"
                     " INCLUDE (rating_last_value) WHERE active",
                     SQL.identifier("cou_complaint_kanban_column_index"),
+                    SQL.identifier(self._table),
+                )
+            )
+        # The kanban's progress bar: the complaints that have an open activity
+        # (their stage, read from the index alone).
+        if not index_exists(self.env.cr, "cou_complaint_open_activity_index"):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE INDEX %s ON %s (company_id, stage_id, id)"
+                    " WHERE active AND has_open_activity",
+                    SQL.identifier("cou_complaint_open_activity_index"),
                     SQL.identifier(self._table),
                 )
             )
@@ -619,6 +667,11 @@ class CouComplaint(models.Model):
                 if complaint.date_closed
                 else 0.0
             )
+
+    @api.depends("activity_ids", "activity_ids.active")
+    def _compute_has_open_activity(self):
+        for complaint in self:
+            complaint.has_open_activity = bool(complaint.activity_ids)
 
     def _compute_document_counts(self):
         for complaint in self:
@@ -1096,6 +1149,29 @@ class CouComplaint(models.Model):
         )
 
     @api.model
+    def _read_group_orderby(self, order, groupby_terms, query):
+        # The kanban's columns: grouped by stage in the stages' order
+        # ("sequence, id"). The generic order joins the stages to every
+        # complaint before grouping, and PostgreSQL then plans a parallel
+        # hash join over the whole table where a grouped scan of the kanban's
+        # covering index suffices (at 100,000 complaints: 31 ms vs 15 ms);
+        # the stage's sequence is looked up per group instead, after the
+        # grouping (no stage last, as the join orders it).
+        if (
+            order
+            and "stage_id" in groupby_terms
+            and order.replace(" ", "").lower() in ("stage_id", "stage_idasc")
+        ):
+            stage_id = groupby_terms["stage_id"]
+            return SQL(
+                "(SELECT stage.sequence FROM %s stage WHERE stage.id = %s), %s",
+                SQL.identifier(self.env["cou.complaint.stage"]._table),
+                stage_id,
+                stage_id,
+            )
+        return super()._read_group_orderby(order, groupby_terms, query)
+
+    @api.model
     @api.readonly
     def read_progress_bar(self, domain, group_by, progress_bar):
         # A complaint without an open activity has no activity state (no
@@ -1105,6 +1181,7 @@ class CouComplaint(models.Model):
         if progress_bar.get("field") == "activity_state":
             # the mixin's join flushes the other columns it reads
             self.env["mail.activity"].flush_model(["active"])
+            self.flush_model(["has_open_activity"])
             self = self.with_context(cou_activity_state_inner_join=True)
         return super().read_progress_bar(domain, group_by, progress_bar)
 
@@ -1121,6 +1198,9 @@ class CouComplaint(models.Model):
             alias = query.make_alias(self._table, "last_activity_state")
             _kind, table, condition = query._joins[alias]
             query._joins[alias] = (SQL("JOIN"), table, condition)
+            # and only the complaints that have one (the partial index on
+            # has_open_activity: a tenth of the complaints, not all of them)
+            query.add_where(SQL.identifier(self._table, "has_open_activity"))
         return sql
 
     @api.model

@@ -103,6 +103,101 @@ class TestComplaintKanbanPerformance(ComplaintCommon):
             result[str(self.stage_new.id)], {"planned": 1, "today": 1, "overdue": 1}
         )
 
+    def test_has_open_activity_follows_activities(self):
+        """The stored flag the progress bar reads follows the complaint's open
+        activities: scheduled, done (kept archived or deleted), cancelled,
+        and the progress bar counts a complaint again once it has one."""
+        complaint = self._create_complaint(name="Flag")
+        self.assertFalse(complaint.has_open_activity)
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        first = complaint.activity_schedule(
+            activity_type_id=activity_type.id, user_id=self.user_agent.id
+        )
+        second = complaint.activity_schedule(
+            activity_type_id=activity_type.id, user_id=self.user_agent.id
+        )
+        self.env.flush_all()
+        self.assertTrue(complaint.has_open_activity)
+        # one of two done: still one open
+        first.action_feedback(feedback="Called")
+        self.assertTrue(complaint.has_open_activity)
+        # the last one cancelled: none open
+        second.unlink()
+        self.assertFalse(complaint.has_open_activity)
+        progress_bar = {
+            "field": "activity_state",
+            "colors": {"planned": "success", "today": "warning", "overdue": "danger"},
+            "help": "",
+        }
+        domain = [("id", "=", complaint.id)]
+        self.assertEqual(
+            self.Complaint.read_progress_bar(domain, "stage_id", progress_bar), {}
+        )
+        # scheduled in the same transaction, not flushed yet: counted
+        complaint.activity_schedule(
+            activity_type_id=activity_type.id,
+            date_deadline=fields.Date.context_today(complaint) - timedelta(days=1),
+            user_id=self.user_agent.id,
+        )
+        self.assertEqual(
+            self.Complaint.read_progress_bar(domain, "stage_id", progress_bar),
+            {str(complaint.stage_id.id): {"planned": 0, "today": 0, "overdue": 1}},
+        )
+
+    def test_card_customer_name_follows_the_customer(self):
+        """The card's stored customer name is the customer's display name,
+        and follows a rename."""
+        complaint = self._create_complaint(name="Named")
+        customer = complaint.commercial_partner_id
+        self.assertEqual(complaint.commercial_partner_name, customer.display_name)
+        customer.name = "Renamed Customer"
+        self.env.flush_all()
+        complaint.invalidate_recordset()
+        self.assertEqual(complaint.commercial_partner_name, "Renamed Customer")
+
+    def test_columns_in_stage_order(self):
+        """The columns (grouped by stage) come in the stages' order, the
+        complaints without a stage last, with offset and limit applied in
+        that order; what the ORM's ordered grouping returns."""
+        stages = self.env["cou.complaint.stage"].create(
+            [
+                {"name": f"Order {sequence}", "sequence": sequence}
+                for sequence in (30, 10, 20)
+            ]
+        )
+        for stage in stages:
+            self._create_complaint(name=stage.name).stage_id = stage
+        staged = self.Complaint.search([("stage_id", "in", stages.ids)])
+        (staged[:1]).with_context(tracking_disable=True).write({"stage_id": False})
+        self.env.flush_all()
+        domain = [("id", "in", staged.ids)]
+        expected = sorted(
+            staged.stage_id, key=lambda stage: (stage.sequence, stage.id)
+        ) + [self.env["cou.complaint.stage"]]
+        rows = self.Complaint._read_group(
+            domain, ["stage_id"], ["__count"], order="stage_id"
+        )
+        self.assertEqual([stage for stage, _count in rows], expected)
+        self.assertEqual(
+            [
+                stage
+                for stage, _count in self.Complaint._read_group(
+                    domain,
+                    ["stage_id"],
+                    ["__count"],
+                    offset=1,
+                    limit=1,
+                    order="stage_id ASC",
+                )
+            ],
+            expected[1:2],
+        )
+        # another order: the ORM's own (the stages' order reversed)
+        rows = self.Complaint._read_group(
+            domain, ["stage_id"], ["__count"], order="stage_id desc"
+        )
+        self.assertEqual([stage for stage, _count in rows if stage], expected[-2::-1])
+
     def test_kanban_cards_one_fetch(self):
         """The kanban's cards (the fields of its arch) are fetched with the
         search: the multi-company rule's check reads no second row set."""
@@ -217,7 +312,7 @@ class TestComplaintKanbanFirstPage(ComplaintCommon):
         column the cards, their tags, their activities (mail.activity's
         access check reads the complaints again) and the count; once, the
         team and members of the rule, the tags, activity types and the
-        customers' and users' names."""
+        users' names (the cards show the customers' stored names)."""
         Complaint = self.Complaint.with_user(self.user_agent)
         spec = self._kanban_spec(Complaint)
         self.assertEqual(spec["company_id"], {"fields": {}})
