@@ -435,15 +435,13 @@ class CouComplaint(models.Model):
             )
         # The kanban's progress bar: the complaints that have an open activity
         # (their stage, read from the index alone).
-        if not index_exists(self.env.cr, "cou_complaint_open_activity_index"):
-            self.env.cr.execute(
-                SQL(
-                    "CREATE INDEX %s ON %s (company_id, stage_id, id)"
-                    " WHERE active AND has_open_activity",
-                    SQL.identifier("cou_complaint_open_activity_index"),
-                    SQL.identifier(self._table),
-                )
-            )
+        create_index(
+            self.env.cr,
+            "cou_complaint_open_activity_index",
+            self._table,
+            ["company_id", "stage_id", "id"],
+            where="active AND has_open_activity",
+        )
         # Customer counters (open/total complaints of a customer).
         create_index(
             self.env.cr,
