@@ -59,31 +59,56 @@ def form_spec(env, model):
 
 
 def _spec(node, model, models):
-    spec = {}
+    """The specification of the fields of ``model`` under ``node``, as the web
+    client's getFieldsSpec builds it (relational_model/utils.js): a many2one
+    with its display name, an x2many with its sub-view's fields, except when
+    every occurrence of the field is always invisible (``invisible`` or, in a
+    list, ``column_invisible`` set to 1/True): then the many2one's id and the
+    x2many's ids only."""
     fields_info = models.get(model, {}).get("fields", {})
+    occurrences = {}
+    _collect_fields(node, fields_info, occurrences)
+    spec = {}
+    for name, nodes in occurrences.items():
+        info = fields_info[name]
+        ftype = info.get("type")
+        visible = [n for n in nodes if not _always_invisible(n)]
+        if ftype == "many2one":
+            spec[name] = {"fields": {"display_name": {}} if visible else {}}
+        elif ftype in ("one2many", "many2many"):
+            if not visible:
+                spec[name] = {}
+                continue
+            sub = next(
+                (
+                    view
+                    for n in visible
+                    for view in n.iterchildren(tag=etree.Element)
+                    if view.tag in ("list", "kanban")
+                ),
+                None,
+            )
+            sub_spec = (
+                _spec(sub, info.get("relation"), models) if sub is not None else {}
+            )
+            spec[name] = {"fields": sub_spec or {"display_name": {}}, "limit": 40}
+        else:
+            spec[name] = {}
+    return spec
+
+
+def _collect_fields(node, fields_info, occurrences):
+    """The ``<field>`` nodes of ``fields_info``'s model under ``node`` by name
+    (not those of an x2many's sub-views)."""
     for child in node.iterchildren(tag=etree.Element):
         if child.tag == "field" and child.get("name") in fields_info:
-            name = child.get("name")
-            info = fields_info[name]
-            ftype = info.get("type")
-            if ftype == "many2one":
-                spec[name] = {"fields": {"display_name": {}}}
-            elif ftype in ("one2many", "many2many"):
-                sub = next(
-                    (
-                        v
-                        for v in child.iterchildren(tag=etree.Element)
-                        if v.tag in ("list", "kanban")
-                    ),
-                    None,
-                )
-                sub_spec = (
-                    _spec(sub, info.get("relation"), models) if sub is not None else {}
-                )
-                spec[name] = {"fields": sub_spec or {"display_name": {}}, "limit": 40}
-            else:
-                spec.setdefault(name, {})
+            occurrences.setdefault(child.get("name"), []).append(child)
         else:
-            for key, value in _spec(child, model, models).items():
-                spec.setdefault(key, value)
-    return spec
+            _collect_fields(child, fields_info, occurrences)
+
+
+def _always_invisible(node):
+    return any(
+        node.get(attribute) in ("1", "True")
+        for attribute in ("invisible", "column_invisible")
+    )
