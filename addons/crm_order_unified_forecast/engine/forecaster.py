@@ -218,6 +218,18 @@ def _prepare(y, m, driver):
     return kind, extra, y
 
 
+def _fallback(y, m, horizon):
+    """``([name], {name: forecast})`` when no chosen method could fit (a
+    library model refusing a series shorter than it needs): theta on less
+    than a season, else seasonal-naive, which always answers (the last value
+    on less than a season)."""
+    for name in ("theta", "snaive") if len(y) < m else ("snaive",):
+        forecast = cand.forecast_many([name], y, horizon, m)[name]
+        if not np.isnan(forecast).any():
+            break
+    return [name], {name: forecast}
+
+
 def forecast_series(
     y,
     m,
@@ -296,8 +308,7 @@ def forecast_series(
     finals = cand.forecast_many(chosen_names, y, horizon, m, extra)
     finals = {name: f for name, f in finals.items() if not np.isnan(f).any()}
     if not finals:
-        chosen_names = ["snaive" if n >= m else "theta"]
-        finals = cand.forecast_many(chosen_names, y, horizon, m)
+        chosen_names, finals = _fallback(y, m, horizon)
     chosen_names = [name for name in chosen_names if name in finals]
     chosen = "+".join(chosen_names)
     mean = np.maximum(np.mean([finals[name] for name in chosen_names], axis=0), 0.0)

@@ -127,6 +127,21 @@ class TestForecastEngine(TransactionCase):
         self.assertIsNone(result.smape)
         self.assertTrue(np.all(result.upper > result.mean))
 
+    def test_too_short_for_every_candidate(self):
+        """Three periods of sales (a segment that appeared this quarter): too
+        short for theta, the last value, never NaN (the forecast rows would
+        not be stored)."""
+        for m in (12, 52):
+            for aggregate in (False, True):
+                y = np.concatenate([np.zeros(33), [4.0, 5.0, 6.0]])
+                result = engine.forecast_series(
+                    y, m, 6, aggregate=aggregate, fast=not aggregate
+                )
+                self.assertEqual((result.kind, result.method), ("smooth", "snaive"))
+                np.testing.assert_allclose(result.mean, [6.0] * 6)
+                self.assertTrue(np.all(np.isfinite(result.lower)))
+                self.assertTrue(np.all(np.isfinite(result.upper)))
+
     def test_product_no_longer_sold(self):
         """Nothing sold for a full season: forecast zero."""
         y = np.concatenate([np.full(12, 20.0), np.zeros(12)])
