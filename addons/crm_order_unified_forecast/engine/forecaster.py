@@ -135,7 +135,10 @@ def _default_method(kind, n, m, names, aggregate=False):
     ]:
         if name in names and cand.CANDIDATES[name].min_length(m) <= n:
             return name
-    return "theta" if kind == "smooth" else "croston_sba"
+    if kind != "smooth":
+        return "croston_sba"
+    # shorter than theta needs (three periods): seasonal-naive, the last value
+    return "theta" if cand.CANDIDATES["theta"].min_length(m) <= n else "snaive"
 
 
 # ---------------------------------------------------------------
@@ -218,16 +221,16 @@ def _prepare(y, m, driver):
     return kind, extra, y
 
 
-def _fallback(y, m, horizon):
-    """``([name], {name: forecast})`` when no chosen method could fit (a
-    library model refusing a series shorter than it needs): theta on less
-    than a season, else seasonal-naive, which always answers (the last value
-    on less than a season)."""
-    for name in ("theta", "snaive") if len(y) < m else ("snaive",):
-        forecast = cand.forecast_many([name], y, horizon, m)[name]
+def _fallback(y, m, horizon, tried):
+    """``([name], {name: forecast})`` when none of the methods ``tried``
+    could fit (a library model refusing the series): theta on less than a
+    season unless it was tried, else seasonal-naive, which always answers
+    (the last value on less than a season)."""
+    if len(y) < m and "theta" not in tried:
+        forecast = cand.forecast_many(["theta"], y, horizon, m)["theta"]
         if not np.isnan(forecast).any():
-            break
-    return [name], {name: forecast}
+            return ["theta"], {"theta": forecast}
+    return ["snaive"], {"snaive": cand.seasonal_naive(y, horizon, m)}
 
 
 def forecast_series(
@@ -308,7 +311,7 @@ def forecast_series(
     finals = cand.forecast_many(chosen_names, y, horizon, m, extra)
     finals = {name: f for name, f in finals.items() if not np.isnan(f).any()}
     if not finals:
-        chosen_names, finals = _fallback(y, m, horizon)
+        chosen_names, finals = _fallback(y, m, horizon, chosen_names)
     chosen_names = [name for name in chosen_names if name in finals]
     chosen = "+".join(chosen_names)
     mean = np.maximum(np.mean([finals[name] for name in chosen_names], axis=0), 0.0)
