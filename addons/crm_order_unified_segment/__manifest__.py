@@ -1,6 +1,6 @@
 {
     "name": "Customer Hub: Segments and Campaigns",
-    "version": "18.0.2.4.0",
+    "version": "18.0.2.5.0",
     "category": "Sales/CRM",
     "summary": "RFM scores, rule and static segments kept current, segment mailings "
     "with holdout and campaign attribution",

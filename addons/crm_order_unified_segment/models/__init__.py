@@ -1,5 +1,6 @@
 from . import cou_campaign_holdout
 from . import cou_campaign_recipient
+from . import cou_campaign_recipient_count
 from . import cou_customer_context_mixin
 from . import cou_dashboard
 from . import cou_rfm_score

@@ -106,7 +106,8 @@ class CouCampaignRecipient(models.Model):
         from their traces in one statement (each key's traces read through
         the index on campaign and recipient): rows whose traces have no sent
         date any more are deleted, the others inserted or updated (only when
-        a value changed)."""
+        a value changed); what changed is appended to the campaigns' running
+        counts (cou.campaign.recipient.count)."""
         keys = {key for key in keys if key[0]}
         if not keys:
             return
@@ -129,6 +130,18 @@ class CouCampaignRecipient(models.Model):
                                AND t.model = k.model AND t.res_id = k.res_id
                                AND t.sent_datetime IS NOT NULL) t
                 ),
+                -- the rows as they were (the statement's snapshot), for the
+                -- running counts' deltas
+                old AS MATERIALIZED (
+                    SELECT r.campaign_id, r.model, r.res_id, r.first_sent_datetime,
+                           r.last_sent_datetime, r.is_delivered, r.is_opened,
+                           r.is_clicked
+                      FROM k
+                      JOIN cou_campaign_recipient r
+                        ON r.campaign_id = k.campaign_id AND r.model = k.model
+                       AND r.res_id = k.res_id
+                ),
+                counted AS (%(counted)s),
                 gone AS (
                     DELETE FROM cou_campaign_recipient r
                      USING fresh f
@@ -156,15 +169,19 @@ class CouCampaignRecipient(models.Model):
                 res_ids=list(res_ids),
                 aggregates=self._cou_aggregates_sql(),
                 upsert=self._cou_insert_sql(),
+                counted=self.env["cou.campaign.recipient.count"]._cou_delta_sql(
+                    "old", "fresh"
+                ),
             )
         )
         self.invalidate_model()
+        self.env["cou.campaign.recipient.count"].invalidate_model()
 
     @api.model
     def _cou_refresh_campaigns(self, campaign_ids):
         """Recompute every row of ``campaign_ids`` (after traces were written
-        with SQL): two statements, the campaigns' rows deleted, then
-        inserted from their traces grouped by recipient."""
+        with SQL): the campaigns' rows deleted, then inserted from their
+        traces grouped by recipient; their running counts rebuilt."""
         if not campaign_ids:
             return
         self._cou_flush()
@@ -193,6 +210,7 @@ class CouCampaignRecipient(models.Model):
             )
         )
         self.invalidate_model()
+        self.env["cou.campaign.recipient.count"]._cou_rebuild(campaign_ids)
 
     def _cou_flush(self):
         """Flush what the refreshes read with SQL: the traces, the contacts'

@@ -415,8 +415,8 @@ class UtmCampaign(models.Model):
         """{campaign id: {dashboard field: value}} for the whole recordset in
         two statements, definitions in the class docstring and the fields'
         help: the mailing figures and the control group's size and dates
-        (one pass over the campaign recipients, cou.campaign.recipient, and
-        the control group), then, for sales users only (the order figures
+        (the recipients' running counts, cou.campaign.recipient.count, and
+        one pass over the control group), then, for sales users only (the order figures
         are theirs), the attributed orders and the test/control windows."""
         ids = [campaign_id for campaign_id in self.ids if campaign_id]
         if not ids:
@@ -435,13 +435,13 @@ class UtmCampaign(models.Model):
                        COALESCE(h.held, 0), h.first_held, h.last_held
                   FROM unnest(%(ids)s::int[]) AS c(id)
                   LEFT JOIN (
-                      SELECT r.campaign_id, COUNT(*) AS recipients,
-                             COUNT(*) FILTER (WHERE r.is_delivered) AS delivered,
-                             COUNT(*) FILTER (WHERE r.is_opened) AS opened,
-                             COUNT(*) FILTER (WHERE r.is_clicked) AS clicked,
+                      SELECT r.campaign_id, SUM(r.recipients) AS recipients,
+                             SUM(r.delivered) AS delivered,
+                             SUM(r.opened) AS opened,
+                             SUM(r.clicked) AS clicked,
                              MIN(r.first_sent_datetime) AS first_sent,
                              MAX(r.last_sent_datetime) AS last_sent
-                        FROM cou_campaign_recipient r
+                        FROM cou_campaign_recipient_count r
                        WHERE r.campaign_id = ANY(%(ids)s)
                        GROUP BY r.campaign_id
                   ) r ON r.campaign_id = c.id

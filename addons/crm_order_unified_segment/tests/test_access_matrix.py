@@ -32,6 +32,8 @@ class TestAccessMatrixSegment(AccessMatrixCase):
         "cou.campaign.holdout": rights(r=READERS),
         # kept current from the mailing traces only
         "cou.campaign.recipient": rights(r=READERS),
+        # their running counts, written with the recipients only
+        "cou.campaign.recipient.count": rights(r=READERS),
         # the RFM grid's mapping is shared by the companies
         "cou.rfm.segment.map": rights(
             r=READERS, w="hub_manager", c="hub_manager", d="hub_manager"
@@ -146,6 +148,12 @@ class TestAccessMatrixSegment(AccessMatrixCase):
                     "last_sent_datetime": fields.Datetime.now(),
                     "is_delivered": True,
                 }
+            )
+            for campaign in campaigns
+        )
+        cls.matrix_records["cou.campaign.recipient.count"] = tuple(
+            cls.env["cou.campaign.recipient.count"].create(
+                {"campaign_id": campaign.id, "recipients": 1, "delivered": 1}
             )
             for campaign in campaigns
         )

@@ -1,6 +1,7 @@
 """Campaign recipients (cou.campaign.recipient) follow the mailing traces:
 created, sent, opened, clicked, bounced, deleted, and moved with their
-mailing's campaign."""
+mailing's campaign; their running counts (cou.campaign.recipient.count)
+always sum to the rows' figures."""
 
 from datetime import datetime, timedelta
 
@@ -61,6 +62,39 @@ class TestCouCampaignRecipient(CouSegmentCommon):
             for row in self._rows(campaign)
         }.get(partner.id)
 
+    def _counted(self, campaign):
+        """The campaign's figures as its running counts sum them."""
+        counts = self.env["cou.campaign.recipient.count"].search(
+            [("campaign_id", "=", campaign.id)]
+        )
+        return tuple(
+            sum(counts.mapped(name))
+            for name in ("recipients", "delivered", "opened", "clicked")
+        )
+
+    def _assert_counts_exact(self, *campaigns):
+        """The running counts equal a count of the recipient rows, and the
+        dashboard shows them."""
+        for campaign in campaigns:
+            rows = self._rows(campaign)
+            expected = (
+                len(rows),
+                len(rows.filtered("is_delivered")),
+                len(rows.filtered("is_opened")),
+                len(rows.filtered("is_clicked")),
+            )
+            self.assertEqual(self._counted(campaign), expected, campaign.title)
+            campaign.invalidate_recordset()
+            self.assertEqual(
+                (
+                    campaign.cou_recipient_count,
+                    campaign.cou_delivered_count,
+                    campaign.cou_opened_count,
+                    campaign.cou_clicked_count,
+                ),
+                expected,
+            )
+
     def test_recipient_rows_follow_the_traces(self):
         bounced = self._trace(self.mailing_1, self.p1, "bounce")
         self.assertEqual(
@@ -77,8 +111,16 @@ class TestCouCampaignRecipient(CouSegmentCommon):
         self.assertEqual(
             self._row(self.campaign_x, self.p1), (SENT, later, True, False, False)
         )
+        self._assert_counts_exact(self.campaign_x)
         second.set_opened()
         second.set_clicked()
+        self._assert_counts_exact(self.campaign_x)
+        # the same again changes nothing: no count row appended
+        count_rows = self.env["cou.campaign.recipient.count"].search_count([])
+        second.set_clicked()
+        self.assertEqual(
+            self.env["cou.campaign.recipient.count"].search_count([]), count_rows
+        )
         self.assertEqual(
             self._row(self.campaign_x, self.p1), (SENT, later, True, True, True)
         )
@@ -88,15 +130,19 @@ class TestCouCampaignRecipient(CouSegmentCommon):
         self.assertEqual(
             self._row(self.campaign_x, self.p1), (SENT, SENT, False, False, False)
         )
+        self._assert_counts_exact(self.campaign_x)
         bounced.unlink()
         self.assertFalse(self._row(self.campaign_x, self.p1))
         self.assertEqual(self._rows(self.campaign_x).company_id, self.company)
+        self._assert_counts_exact(self.campaign_x)
 
     def test_recipient_rows_move_with_the_mailing_campaign(self):
         self._trace(self.mailing_1, self.p1, "open")
         self._trace(self.mailing_2, self.p1, "sent")
         self._trace(self.mailing_2, self.p2, "sent")
+        self._assert_counts_exact(self.campaign_x, self.campaign_y)
         self.mailing_2.campaign_id = self.campaign_y
+        self._assert_counts_exact(self.campaign_x, self.campaign_y)
         self.assertEqual(self._rows(self.campaign_x).mapped("res_id"), [self.p1.id])
         self.assertTrue(
             self._row(self.campaign_x, self.p1)[3], "the opened trace stays"
@@ -108,6 +154,7 @@ class TestCouCampaignRecipient(CouSegmentCommon):
         self.mailing_2.unlink()
         self.assertFalse(self._rows(self.campaign_y))
         self.assertEqual(len(self._rows(self.campaign_x)), 1)
+        self._assert_counts_exact(self.campaign_x, self.campaign_y)
 
     def test_refresh_after_traces_written_with_sql(self):
         """A bulk loader writes traces with SQL, then refreshes the campaigns:
@@ -123,6 +170,12 @@ class TestCouCampaignRecipient(CouSegmentCommon):
         self.env["cou.campaign.recipient"]._cou_refresh_campaigns(self.campaign_x.ids)
         self.assertEqual(self._row(self.campaign_x, self.p1), expected)
         self.assertEqual(expected, (SENT, SENT, True, True, True))
+        # the counts are rebuilt: one exact row
+        counts = self.env["cou.campaign.recipient.count"].search(
+            [("campaign_id", "=", self.campaign_x.id)]
+        )
+        self.assertEqual(len(counts), 1)
+        self._assert_counts_exact(self.campaign_x)
 
     def test_recipient_rows_follow_the_contacts_customer(self):
         """A contact's row knows its customer (the dashboard's order figures
@@ -139,3 +192,48 @@ class TestCouCampaignRecipient(CouSegmentCommon):
         self.env["cou.campaign.recipient"]._cou_refresh_campaigns(self.campaign_x.ids)
         row = self._rows(self.campaign_x)
         self.assertEqual((row.partner_id, row.customer_id), (contact, self.p1))
+
+    def test_counts_compacted_into_one_row_per_campaign(self):
+        """Each change appends a row; the compaction cron folds a campaign's
+        rows into one with the same sums and the widest sent dates."""
+        later = SENT + timedelta(days=3)
+        first = self._trace(self.mailing_1, self.p1, "sent")
+        other = self._trace(self.mailing_2, self.p2, "sent", sent=later)
+        first.set_opened()
+        self._trace(self.mailing_1, self.p1, "sent").mass_mailing_id = self.mailing_2
+        self.mailing_2.campaign_id = self.campaign_y
+        other.set_clicked()
+        Count = self.env["cou.campaign.recipient.count"]
+        before = {c: self._counted(c) for c in (self.campaign_x, self.campaign_y)}
+        self.assertGreater(
+            Count.search_count([("campaign_id", "=", self.campaign_x.id)]), 1
+        )
+        # one campaign per statement: the loop goes on until all are folded
+        self.assertGreaterEqual(Count._cron_cou_compact(batch_size=1, commit=False), 2)
+        self.assertEqual(
+            {
+                count
+                for _campaign, count in Count._read_group(
+                    [], ["campaign_id"], ["__count"]
+                )
+            },
+            {1},
+        )
+        for campaign, figures in before.items():
+            counts = Count.search([("campaign_id", "=", campaign.id)])
+            self.assertEqual(len(counts), 1)
+            self.assertEqual(self._counted(campaign), figures)
+        self._assert_counts_exact(self.campaign_x, self.campaign_y)
+        self.assertEqual(
+            Count.search([("campaign_id", "=", self.campaign_y.id)]).mapped(
+                lambda c: (c.first_sent_datetime, c.last_sent_datetime)
+            ),
+            [(SENT, later)],
+        )
+        self.assertEqual(Count._cron_cou_compact(commit=False), 0)
+        # the dashboard's counts also follow a campaign to another company
+        self.campaign_y.company_id = self.env.company
+        self.assertEqual(
+            Count.search([("campaign_id", "=", self.campaign_y.id)]).company_id,
+            self.env.company,
+        )
