@@ -133,7 +133,7 @@ fi
 section "SQL built with f-strings, %, .format, + or join (tools/check_sql.py)"
 "$PY" tools/check_sql.py addons bench scripts tools || fail "check_sql"
 
-section "README.md of each addon up to date with its readme/ (tools/gen_readme.py)"
+section "README.md and Apps page of each addon up to date with its readme/ (tools/gen_readme.py)"
 if [ "$FIX" = 1 ]; then "$PY" tools/gen_readme.py; fi
 "$PY" tools/gen_readme.py --check || fail "gen_readme"
 

@@ -6,6 +6,7 @@ from . import test_customer_overview
 from . import test_dashboard
 from . import test_demo_generator
 from . import test_job_chunk
+from . import test_module_description
 from . import test_i18n
 from . import test_performances
 from . import test_timeline
