@@ -34,6 +34,26 @@ MAX_ORDER_REFERENCE_CANDIDATES = 20
 # texts of an email (``msg_dict``) the intake reads, and the largest record id
 MAIL_TEXT_PARTS = ("email_from", "subject", "body", "from", "to", "cc", "message_id")
 MAX_ID = 2**31 - 1
+# columns of the open complaints list of the customer context panels (orders,
+# deliveries, invoices: views/*_views.xml), read with the search, and the
+# fields the read checks on them: "active" (the list leaves archived records
+# out), those of the record rules (company, team, creator; responsible listed)
+OPEN_COMPLAINT_LIST_FIELDS = (
+    "active",
+    "company_id",
+    "team_id",
+    "create_uid",
+    "commercial_partner_id",
+    "reference",
+    "name",
+    "partner_id",
+    "category_id",
+    "priority",
+    "stage_id",
+    "user_id",
+    "date_open",
+    "sla_breached",
+)
 
 
 def _is_record_id(value):
@@ -1769,8 +1789,15 @@ class CouComplaint(models.Model):
         ):
             return {}
         complaint_ids = {}
-        complaints = self.search(
-            [("commercial_partner_id", "in", customers.ids), ("is_closed", "=", False)]
+        # with the columns the panels' lists show: no second read of the
+        # rows, and not every column of the complaint fetched for its customer
+        complaints = self.search_fetch(
+            [("commercial_partner_id", "in", customers.ids), ("is_closed", "=", False)],
+            [
+                name
+                for name in OPEN_COMPLAINT_LIST_FIELDS
+                if self._fields[name].is_accessible(self.env)
+            ],
         )
         for complaint in complaints:
             complaint_ids.setdefault(complaint.commercial_partner_id.id, []).append(

@@ -493,6 +493,10 @@ class TestComplaintIntegration(ComplaintCommon):
         self.env.flush_all()
         documents = self.order | other_order
         documents.invalidate_recordset()
+        # as a form opened after the complaints were filed reads them (the
+        # panels may have been read before, in the same transaction)
+        self.delivery.invalidate_recordset()
+        self.invoice.invalidate_recordset()
         self.assertEqual(
             self.order.cou_customer_open_complaint_ids, open_one | other_team
         )
