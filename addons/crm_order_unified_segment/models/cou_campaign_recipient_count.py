@@ -48,6 +48,28 @@ class CouCampaignRecipientCount(models.Model):
 
     # === BUSINESS METHODS === #
     @api.model
+    def _cou_fold_sql(self, rows):
+        """INSERT of one row per campaign with the sums of ``rows`` (SQL of a
+        FROM item with the columns campaign_id, recipients, delivered,
+        opened, clicked, first_sent_datetime, last_sent_datetime): the
+        widest sent dates, the company the campaign's."""
+        return SQL(
+            """
+            INSERT INTO cou_campaign_recipient_count
+                   (campaign_id, company_id, recipients, delivered, opened, clicked,
+                    first_sent_datetime, last_sent_datetime)
+            SELECT s.campaign_id, c.company_id,
+                   SUM(s.recipients), SUM(s.delivered), SUM(s.opened),
+                   SUM(s.clicked), MIN(s.first_sent_datetime),
+                   MAX(s.last_sent_datetime)
+              FROM %s s
+              JOIN utm_campaign c ON c.id = s.campaign_id
+             GROUP BY s.campaign_id, c.company_id
+            """,
+            rows,
+        )
+
+    @api.model
     def _cou_delta_sql(self, old, new):
         """INSERT of the deltas between recipient rows ``old`` (SQL of the
         rows as they were: campaign_id, model, res_id, first_sent_datetime,
@@ -56,40 +78,33 @@ class CouCampaignRecipientCount(models.Model):
         removed; columns of cou.campaign.recipient._cou_aggregates_sql):
         one row per campaign with a changed recipient, for a data-modifying
         CTE of the statement that writes them."""
-        return SQL(
-            """
-            INSERT INTO cou_campaign_recipient_count
-                   (campaign_id, company_id, recipients, delivered, opened, clicked,
-                    first_sent_datetime, last_sent_datetime)
-            SELECT d.campaign_id, c.company_id,
-                   SUM(d.recipients), SUM(d.delivered), SUM(d.opened),
-                   SUM(d.clicked), MIN(d.first_sent), MAX(d.last_sent)
-              FROM (
-                  SELECT n.campaign_id,
-                         (n.first_sent IS NOT NULL)::int
-                             - (o.campaign_id IS NOT NULL)::int AS recipients,
-                         (n.first_sent IS NOT NULL AND n.delivered)::int
-                             - COALESCE(o.is_delivered, FALSE)::int AS delivered,
-                         (n.first_sent IS NOT NULL AND n.opened)::int
-                             - COALESCE(o.is_opened, FALSE)::int AS opened,
-                         (n.first_sent IS NOT NULL AND n.clicked)::int
-                             - COALESCE(o.is_clicked, FALSE)::int AS clicked,
-                         n.first_sent, n.last_sent
-                    FROM %(new)s n
-                    LEFT JOIN %(old)s o
-                           ON o.campaign_id = n.campaign_id AND o.model = n.model
-                          AND o.res_id = n.res_id
-                   WHERE (n.first_sent, n.last_sent, n.delivered, n.opened,
-                          n.clicked)
-                         IS DISTINCT FROM
-                         (o.first_sent_datetime, o.last_sent_datetime,
-                          o.is_delivered, o.is_opened, o.is_clicked)
-              ) d
-              JOIN utm_campaign c ON c.id = d.campaign_id
-             GROUP BY d.campaign_id, c.company_id
-            """,
-            new=SQL.identifier(new),
-            old=SQL.identifier(old),
+        return self._cou_fold_sql(
+            SQL(
+                """
+                (SELECT n.campaign_id,
+                        (n.first_sent IS NOT NULL)::int
+                            - (o.campaign_id IS NOT NULL)::int AS recipients,
+                        (n.first_sent IS NOT NULL AND n.delivered)::int
+                            - COALESCE(o.is_delivered, FALSE)::int AS delivered,
+                        (n.first_sent IS NOT NULL AND n.opened)::int
+                            - COALESCE(o.is_opened, FALSE)::int AS opened,
+                        (n.first_sent IS NOT NULL AND n.clicked)::int
+                            - COALESCE(o.is_clicked, FALSE)::int AS clicked,
+                        n.first_sent AS first_sent_datetime,
+                        n.last_sent AS last_sent_datetime
+                   FROM %(new)s n
+                   LEFT JOIN %(old)s o
+                          ON o.campaign_id = n.campaign_id AND o.model = n.model
+                         AND o.res_id = n.res_id
+                  WHERE (n.first_sent, n.last_sent, n.delivered, n.opened,
+                         n.clicked)
+                        IS DISTINCT FROM
+                        (o.first_sent_datetime, o.last_sent_datetime,
+                         o.is_delivered, o.is_opened, o.is_clicked))
+                """,
+                new=SQL.identifier(new),
+                old=SQL.identifier(old),
+            )
         )
 
     @api.model
@@ -107,22 +122,19 @@ class CouCampaignRecipientCount(models.Model):
             )
         )
         cr.execute(
-            SQL(
-                """
-                INSERT INTO cou_campaign_recipient_count
-                       (campaign_id, company_id, recipients, delivered, opened,
-                        clicked, first_sent_datetime, last_sent_datetime)
-                SELECT r.campaign_id, c.company_id, COUNT(*),
-                       COUNT(*) FILTER (WHERE r.is_delivered),
-                       COUNT(*) FILTER (WHERE r.is_opened),
-                       COUNT(*) FILTER (WHERE r.is_clicked),
-                       MIN(r.first_sent_datetime), MAX(r.last_sent_datetime)
-                  FROM cou_campaign_recipient r
-                  JOIN utm_campaign c ON c.id = r.campaign_id
-                 WHERE r.campaign_id = ANY(%s)
-                 GROUP BY r.campaign_id, c.company_id
-                """,
-                list(campaign_ids),
+            self._cou_fold_sql(
+                SQL(
+                    """
+                    (SELECT r.campaign_id, 1 AS recipients,
+                            COALESCE(r.is_delivered, FALSE)::int AS delivered,
+                            COALESCE(r.is_opened, FALSE)::int AS opened,
+                            COALESCE(r.is_clicked, FALSE)::int AS clicked,
+                            r.first_sent_datetime, r.last_sent_datetime
+                       FROM cou_campaign_recipient r
+                      WHERE r.campaign_id = ANY(%s))
+                    """,
+                    list(campaign_ids),
+                )
             )
         )
         self.invalidate_model()
@@ -150,17 +162,10 @@ class CouCampaignRecipientCount(models.Model):
                          WHERE r.campaign_id = m.campaign_id
                      RETURNING r.*
                     )
-                    INSERT INTO cou_campaign_recipient_count
-                           (campaign_id, company_id, recipients, delivered, opened,
-                            clicked, first_sent_datetime, last_sent_datetime)
-                    SELECT g.campaign_id, c.company_id, SUM(g.recipients),
-                           SUM(g.delivered), SUM(g.opened), SUM(g.clicked),
-                           MIN(g.first_sent_datetime), MAX(g.last_sent_datetime)
-                      FROM gone g
-                      JOIN utm_campaign c ON c.id = g.campaign_id
-                     GROUP BY g.campaign_id, c.company_id
+                    %(fold)s
                     """,
                     limit=batch_size,
+                    fold=self._cou_fold_sql(SQL("gone")),
                 )
             )
             count = cr.rowcount
